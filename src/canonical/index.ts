@@ -1,0 +1,2 @@
+export { foldEvents, ResponseFolder } from './fold-events.ts';
+export type * from './types.ts';

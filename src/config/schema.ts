@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * The config file's shape. Every field has a default, so an empty file is a valid config.
+ * docs/config.md is the reference; keep the two in step (a test checks every key is documented).
+ */
+const port = z.number().int().min(0).max(65535);
+const positiveMs = z.number().int().positive();
+
+/** Request options a target may be unable to honour; see src/pipeline/check-options.ts for their effect. */
+export const KNOWN_OPTIONAL_PARAMS = [
+  'logprobs', 'top_logprobs', 'n', 'response_format', 'tools', 'tool_choice', 'parallel_tool_calls',
+  'seed', 'stop', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'user', 'metadata', 'store',
+  'service_tier', 'reasoning_effort', 'prediction', 'modalities', 'audio', 'web_search_options',
+  'prompt_cache_key', 'safety_identifier', 'stream_options', 'verbosity',
+] as const;
+export type OptionalParam = (typeof KNOWN_OPTIONAL_PARAMS)[number];
+
+const unsupportedParams = z.array(z.enum(KNOWN_OPTIONAL_PARAMS)).default([]);
+
+const timeoutsSchema = z.strictObject({
+  headersMs: positiveMs.default(600_000).describe('Longest wait for the upstream response headers.'),
+  idleMs: positiveMs.default(300_000).describe('Longest silence from the upstream in the middle of a response body.'),
+  keepAliveMs: positiveMs.default(15_000).describe('Send an SSE comment to a streaming client after this much silence.'),
+});
+
+const providerBase = {
+  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.openai.com/v1' }),
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable, not the key itself').optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  unsupportedParams,
+  connections: z.number().int().positive().default(256),
+  timeouts: timeoutsSchema.partial().default({}),
+};
+
+const openAIProviderSchema = z.strictObject({
+  type: z.literal('openai'),
+  ...providerBase,
+  baseUrl: providerBase.baseUrl.default('https://api.openai.com/v1'),
+  apiKeyEnv: providerBase.apiKeyEnv.default('OPENAI_API_KEY'),
+  organization: z.string().optional(),
+  project: z.string().optional(),
+});
+
+const openAICompatibleProviderSchema = z.strictObject({
+  type: z.literal('openai-compatible'),
+  ...providerBase,
+});
+
+export const providerSchema = z.discriminatedUnion('type', [openAIProviderSchema, openAICompatibleProviderSchema], {
+  error: (issue) => (issue.code === 'invalid_union' ? "`type` must be one of: openai, openai-compatible" : undefined),
+});
+
+export const modelSchema = z.strictObject({
+  name: z.string().min(1).refine((n) => n.split('*').length <= 2, 'may hold at most one `*` wildcard'),
+  provider: z.string().min(1),
+  model: z.string().min(1).optional().describe('Upstream model name; `*` takes the part the name pattern matched.'),
+  reasoning: z.boolean().default(false).describe('An OpenAI reasoning model: `max_tokens` is sent as `max_completion_tokens`.'),
+  unsupportedParams,
+  ownedBy: z.string().optional(),
+});
+
+const authKeySchema = z
+  .strictObject({
+    name: z.string().min(1),
+    key: z.string().min(16, 'must be at least 16 characters').optional(),
+    keyEnv: z.string().optional(),
+    keySha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (sha256 of the key)').optional(),
+  })
+  .refine((k) => [k.key, k.keyEnv, k.keySha256].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of `key`, `keyEnv` or `keySha256`',
+  });
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: port.default(4100),
+      bodyLimitBytes: z.number().int().positive().default(10 * 1024 * 1024),
+      shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+    })
+    .default({ host: '127.0.0.1', port: 4100, bodyLimitBytes: 10 * 1024 * 1024, shutdownGraceMs: 10_000 }),
+  auth: z
+    .strictObject({ keys: z.array(authKeySchema).default([]) })
+    .default({ keys: [] }),
+  timeouts: timeoutsSchema.default({ headersMs: 600_000, idleMs: 300_000, keepAliveMs: 15_000 }),
+  log: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .default({ level: 'info' }),
+  providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider names use a-z, 0-9, _ and -'), providerSchema).default({}),
+  models: z.array(modelSchema).default([]),
+});
+
+export type MoatConfig = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type TimeoutsConfig = z.infer<typeof timeoutsSchema>;

@@ -1,0 +1,84 @@
+/**
+ * Every error Moat can answer with, in one place. Each has a stable `code` (what clients and
+ * docs/errors.md key on), an HTTP `status`, and a `type` from OpenAI's error vocabulary; dialects map
+ * them to their own bodies in one function each (see src/dialects/*\/error-body.ts).
+ */
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'api_error'
+  | 'overloaded_error'
+  | 'timeout_error';
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly description: string;
+}
+
+export const ERROR_CATALOGUE = {
+  invalid_json: { status: 400, type: 'invalid_request_error', description: 'The request body is not valid JSON.' },
+  invalid_request: { status: 400, type: 'invalid_request_error', description: 'A field is missing or has the wrong type or value; `param` names it.' },
+  unsupported_parameter: { status: 400, type: 'invalid_request_error', description: 'The target model cannot honour an option, and ignoring it would change the answer (e.g. `logprobs`, `n`, `response_format`).' },
+  body_too_large: { status: 413, type: 'invalid_request_error', description: 'The body is larger than `server.bodyLimitBytes`.' },
+  model_not_found: { status: 404, type: 'not_found_error', description: 'No configured model or pattern matches the requested `model`.' },
+  route_not_found: { status: 404, type: 'not_found_error', description: 'No such endpoint.' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error', description: 'The endpoint exists but not for this HTTP method.' },
+  missing_api_key: { status: 401, type: 'authentication_error', description: 'No key in `Authorization: Bearer …` or `x-api-key`.' },
+  invalid_api_key: { status: 401, type: 'authentication_error', description: 'The key is not one Moat knows.' },
+  upstream_bad_request: { status: 400, type: 'invalid_request_error', description: 'The upstream rejected the request as invalid; its message and `param` are passed on.' },
+  upstream_not_found: { status: 404, type: 'not_found_error', description: 'The upstream does not know the model or resource.' },
+  upstream_auth_failed: { status: 502, type: 'api_error', description: "The upstream refused Moat's provider credentials (401/403 upstream): an operator problem, not the client's key." },
+  upstream_rate_limited: { status: 429, type: 'rate_limit_error', description: "The upstream rate-limited the request; its `Retry-After` is passed on." },
+  upstream_overloaded: { status: 503, type: 'overloaded_error', description: 'The upstream said it is overloaded or unavailable (503/529).' },
+  upstream_error: { status: 502, type: 'api_error', description: 'The upstream failed (5xx or an unexpected status).' },
+  upstream_unreachable: { status: 502, type: 'api_error', description: 'Moat could not connect to the upstream, or the connection was reset.' },
+  upstream_timeout: { status: 504, type: 'timeout_error', description: 'The upstream sent no response headers within `timeouts.headersMs`.' },
+  upstream_idle_timeout: { status: 504, type: 'timeout_error', description: 'The upstream sent no bytes for `timeouts.idleMs` in the middle of a response.' },
+  upstream_invalid_response: { status: 502, type: 'api_error', description: 'The upstream answered 2xx with a body Moat cannot read.' },
+  provider_not_configured: { status: 503, type: 'api_error', description: 'The provider serving this model lacks a setting it needs (e.g. its API key environment variable is unset).' },
+  shutting_down: { status: 503, type: 'overloaded_error', description: 'Moat is shutting down and takes no new requests.' },
+  internal_error: { status: 500, type: 'api_error', description: "A bug in Moat. The request id in the body finds it in the logs." },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface MoatErrorOptions {
+  /** The request field the error is about, in `a.b[0].c` form. */
+  param?: string | null;
+  /** Upstream's own error code, passed through where it helps the client. */
+  upstreamCode?: string | null;
+  /** Seconds to send as `Retry-After`. */
+  retryAfter?: string | null;
+  cause?: unknown;
+}
+
+export class MoatError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly param: string | null;
+  readonly upstreamCode: string | null;
+  readonly retryAfter: string | null;
+
+  constructor(code: ErrorCode, message: string, options: MoatErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const spec: ErrorSpec = ERROR_CATALOGUE[code];
+    this.name = 'MoatError';
+    this.code = code;
+    this.status = spec.status;
+    this.type = spec.type;
+    this.param = options.param ?? null;
+    this.upstreamCode = options.upstreamCode ?? null;
+    this.retryAfter = options.retryAfter ?? null;
+  }
+}
+
+/** Anything thrown that is not a MoatError is a bug: it becomes `internal_error` and the message is not shown. */
+export function toMoatError(error: unknown): MoatError {
+  if (error instanceof MoatError) return error;
+  return new MoatError('internal_error', 'Internal error in Moat.', { cause: error });
+}

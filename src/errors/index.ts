@@ -1,0 +1,2 @@
+export { ERROR_CATALOGUE, MoatError, toMoatError } from './errors.ts';
+export type { ErrorCode, ErrorSpec, ErrorType, MoatErrorOptions } from './errors.ts';

@@ -1,0 +1,21 @@
+import { parseJsonObject, validateEmbeddingsRequest } from '../dialects/openai-chat/index.ts';
+import { editJsonBody, hasEdits } from '../passthrough/index.ts';
+import { authenticate } from './authenticate.ts';
+import type { Call } from './call.ts';
+import { planRequestEdits } from './plan-request-edits.ts';
+import { readBody } from './read-body.ts';
+import { relayUpstream } from './relay-upstream.ts';
+import { resolveTarget } from './resolve-target.ts';
+import { EmbeddingsObserver } from './response-observers.ts';
+
+/** POST /v1/embeddings: the same stages as chat, never streamed. */
+export async function handleEmbeddings(call: Call): Promise<void> {
+  authenticate(call);
+  const body = await readBody(call);
+  const wire = parseJsonObject(body);
+  const request = validateEmbeddingsRequest(wire);
+  const target = resolveTarget(call, request.model);
+  const edits = planRequestEdits(call, target, wire);
+  const upstreamBody = hasEdits(edits) ? editJsonBody(body, edits) : body;
+  await relayUpstream(call, target, { path: '/embeddings', body: upstreamBody, stream: false, observer: new EmbeddingsObserver() });
+}

@@ -1,0 +1,58 @@
+import type { OptionalParam } from '../config/index.ts';
+import { MoatError } from '../errors/index.ts';
+import type { BodyEdits } from '../passthrough/index.ts';
+import type { Call, Target } from './call.ts';
+
+/**
+ * Options a target cannot honour. Dropping one of these changes what the client gets (other tokens,
+ * another shape, missing fields), so Moat refuses with 400 instead; every other unsupported option is
+ * dropped with a warning in `x-moat-warnings` (STYLE.md rule 7).
+ */
+const ANSWER_CHANGING: ReadonlySet<OptionalParam> = new Set<OptionalParam>([
+  'logprobs', 'top_logprobs', 'n', 'response_format', 'tools', 'tool_choice', 'parallel_tool_calls', 'seed', 'stop',
+  'presence_penalty', 'frequency_penalty', 'logit_bias', 'reasoning_effort', 'modalities', 'audio', 'web_search_options',
+  'verbosity',
+]);
+
+/** Values that ask for nothing beyond the default, so a target that lacks the option honours them anyway. */
+function asksForNothing(param: OptionalParam, value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (param === 'n') return value === 1;
+  if (param === 'logprobs') return value === false;
+  if (param === 'parallel_tool_calls') return value === true;
+  if (param === 'tools' || param === 'stop') return Array.isArray(value) && value.length === 0;
+  return false;
+}
+
+/**
+ * Stage 4: how the client's body must change for this target. Usually only the model name; nothing
+ * at all when the client already used the upstream's name (the bytes then go up untouched).
+ */
+export function planRequestEdits(call: Call, target: Target, body: Readonly<Record<string, unknown>>): BodyEdits {
+  const set: Record<string, unknown> = {};
+  const rename: Record<string, string> = {};
+  const remove: string[] = [];
+  if (body.model !== target.upstreamModel) set.model = target.upstreamModel;
+
+  const unsupported = [...target.provider.unsupportedParams, ...target.entry.unsupportedParams];
+  for (const param of unsupported) {
+    const value = body[param];
+    if (asksForNothing(param, value)) continue;
+    if (ANSWER_CHANGING.has(param)) {
+      throw new MoatError(
+        'unsupported_parameter',
+        `'${param}' is not supported by model '${String(body.model)}' (provider '${target.provider.name}'), and ignoring it would change the answer.`,
+        { param },
+      );
+    }
+    remove.push(param);
+    call.warnings.push(`dropped '${param}': not supported by provider '${target.provider.name}'`);
+  }
+
+  // OpenAI reasoning models reject `max_tokens` and want `max_completion_tokens`, which means the same limit.
+  if (target.entry.reasoning && body.max_tokens != null && body.max_completion_tokens == null) {
+    rename.max_tokens = 'max_completion_tokens';
+    call.warnings.push(`'max_tokens' sent as 'max_completion_tokens' for reasoning model '${target.upstreamModel}'`);
+  }
+  return { set, rename, remove };
+}

@@ -1,0 +1,208 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { MoatError, toMoatError } from '../errors/index.ts';
+import { EventBoundary } from '../streaming/index.ts';
+import { mapTransportError } from '../upstream/index.ts';
+import type { Call, Target } from './call.ts';
+import type { ResponseObserver } from './response-observers.ts';
+import { sendError, writeStreamError } from './send-error.ts';
+
+export interface UpstreamRequest {
+  /** Endpoint path under the provider's base path, e.g. `/chat/completions`. */
+  path: string;
+  body: Buffer;
+  stream: boolean;
+  observer: ResponseObserver;
+}
+
+/** Bigger non-streamed upstream bodies are refused rather than held in memory. */
+const MAX_BUFFERED_RESPONSE_BYTES = 256 * 1024 * 1024;
+const KEEP_ALIVE_COMMENT = Buffer.from(': keep-alive\n\n');
+
+class ClientClosedError extends Error {
+  override name = 'ClientClosedError';
+}
+
+function isEventStream(headers: IncomingHttpHeaders): boolean {
+  const type = headers['content-type'];
+  return typeof type === 'string' && type.startsWith('text/event-stream');
+}
+
+/**
+ * Stage 5 (passthrough): sends the body to the upstream and relays its answer. Streams are forwarded
+ * chunk by chunk as they arrive (with backpressure), keep-alive comments fill long silences, and a
+ * client that goes away aborts the upstream request. Non-streamed bodies are held until complete, so
+ * that a failure midway is a clean error instead of a truncated 200.
+ */
+class UpstreamRelay implements Dispatcher.DispatchHandler {
+  private readonly call: Call;
+  private readonly target: Target;
+  private readonly request: UpstreamRequest;
+  private readonly settle: () => void;
+  private controller: Dispatcher.DispatchController | null = null;
+  private status = 0;
+  private upstreamHeaders: IncomingHttpHeaders = {};
+  private mode: 'waiting' | 'stream' | 'buffer' | 'error' = 'waiting';
+  private readonly chunks: Buffer[] = [];
+  private buffered = 0;
+  private readonly boundary = new EventBoundary();
+  private keepAlive: NodeJS.Timeout | null = null;
+  private finished = false;
+
+  constructor(call: Call, target: Target, request: UpstreamRequest, settle: () => void) {
+    this.call = call;
+    this.target = target;
+    this.request = request;
+    this.settle = settle;
+    call.res.once('close', () => this.onClientClose());
+    if (request.stream) {
+      this.keepAlive = setTimeout(() => this.onSilence(), target.provider.timeouts.keepAliveMs);
+    }
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.finished) controller.abort(new ClientClosedError('client closed'));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    this.status = status;
+    this.upstreamHeaders = headers;
+    if (status >= 400) this.mode = 'error';
+    else if (this.request.stream && isEventStream(headers)) {
+      this.mode = 'stream';
+      this.openStream();
+    } else this.mode = 'buffer';
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.finished) return;
+    if (this.mode !== 'stream') {
+      this.buffered += chunk.length;
+      if (this.buffered > MAX_BUFFERED_RESPONSE_BYTES) {
+        controller.abort(new MoatError('upstream_invalid_response', `Upstream '${this.target.provider.name}' sent a body over ${MAX_BUFFERED_RESPONSE_BYTES} bytes.`));
+        return;
+      }
+      this.chunks.push(chunk);
+      return;
+    }
+    const { res } = this.call;
+    const writable = res.write(chunk);
+    this.boundary.push(chunk);
+    this.keepAlive?.refresh();
+    const sawToken = this.request.observer.sawFirstToken;
+    this.request.observer.chunk(chunk);
+    if (!sawToken && this.request.observer.sawFirstToken) {
+      this.call.outcome.ttftMs = performance.now() - this.call.startedAt;
+    }
+    if (!writable) {
+      controller.pause();
+      res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.finished) return;
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    if (this.mode === 'error') {
+      this.fail(this.target.provider.decodeError(this.status, this.upstreamHeaders, body));
+      return;
+    }
+    if (this.mode === 'stream') {
+      this.request.observer.end();
+      this.call.outcome.status = this.status;
+      this.finish();
+      this.call.res.end();
+      return;
+    }
+    this.request.observer.body(body);
+    if (this.call.res.headersSent) {
+      // A keep-alive already committed this stream, but the upstream answered with a plain body.
+      this.call.res.end(body);
+      this.finish();
+      return;
+    }
+    this.call.outcome.status = this.status;
+    this.call.res.writeHead(this.status, this.responseHeaders({ 'content-length': String(body.length) }));
+    this.finish();
+    this.call.res.end(body);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.finished) return;
+    this.fail(error instanceof MoatError ? error : mapTransportError(error, this.target.provider.name));
+  }
+
+  private responseHeaders(extra: Record<string, string> = {}): Record<string, string> {
+    const headers: Record<string, string> = {
+      'content-type': String(this.upstreamHeaders['content-type'] ?? 'application/json'),
+      'x-moat-served-model': `${this.target.provider.name}/${this.target.upstreamModel}`,
+      ...extra,
+    };
+    const upstreamId = this.upstreamHeaders['x-request-id'];
+    if (typeof upstreamId === 'string') headers['x-moat-upstream-request-id'] = upstreamId;
+    if (this.call.warnings.length > 0) headers['x-moat-warnings'] = this.call.warnings.join('; ');
+    return headers;
+  }
+
+  private openStream(): void {
+    const { res } = this.call;
+    if (res.headersSent) return;
+    res.writeHead(200, this.responseHeaders({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }));
+    res.flushHeaders();
+  }
+
+  /** The upstream has been silent for `keepAliveMs`: show the client the stream is alive. */
+  private onSilence(): void {
+    if (this.finished || this.mode === 'error' || this.mode === 'buffer') return;
+    this.openStream();
+    if (this.boundary.atBoundary) this.call.res.write(KEEP_ALIVE_COMMENT);
+    this.keepAlive?.refresh();
+  }
+
+  private onClientClose(): void {
+    if (this.finished) return;
+    this.call.outcome.clientClosed = true;
+    this.finish();
+    this.controller?.abort(new ClientClosedError('client closed'));
+  }
+
+  private fail(error: MoatError): void {
+    const { res } = this.call;
+    this.finish();
+    if (!res.headersSent) {
+      sendError(this.call, error);
+      return;
+    }
+    this.call.outcome.status = error.status;
+    this.call.outcome.errorCode = error.code;
+    if (this.request.stream) {
+      writeStreamError(this.call, error, this.boundary.atBoundary);
+      res.end();
+    } else res.destroy();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.keepAlive) clearTimeout(this.keepAlive);
+    this.call.outcome.usage = this.request.observer.usage;
+    this.settle();
+  }
+}
+
+/** Resolves when the client has its answer (or an error), or has gone away. */
+export function relayUpstream(call: Call, target: Target, request: UpstreamRequest): Promise<void> {
+  const headers = target.provider.upstreamHeaders(call.id);
+  return new Promise((resolve) => {
+    const relay = new UpstreamRelay(call, target, request, resolve);
+    try {
+      target.provider.dispatcher.dispatch(
+        { path: target.provider.basePath + request.path, method: 'POST', headers, body: request.body },
+        relay,
+      );
+    } catch (error) {
+      relay.onResponseError(null as unknown as Dispatcher.DispatchController, toMoatError(error));
+    }
+  });
+}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { ConfigError, type Env, type MoatConfig } from '../config/index.ts';
+import { createProviders, type Provider } from '../providers/index.ts';
+import { ModelTable } from '../routing/index.ts';
+
+/**
+ * Everything built from one version of the config. A request holds the runtime it started with, so a
+ * reload swaps in a new one without touching requests in flight.
+ */
+export interface Runtime {
+  readonly config: MoatConfig;
+  /** sha256(key) hex → key name. Only hashes are kept in memory. */
+  readonly keyHashes: ReadonlyMap<string, string>;
+  readonly providers: ReadonlyMap<string, Provider>;
+  readonly models: ModelTable;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function resolveKeyHashes(config: MoatConfig, env: Env): Map<string, string> {
+  const hashes = new Map<string, string>();
+  const problems: string[] = [];
+  config.auth.keys.forEach((entry, i) => {
+    if (entry.keySha256) hashes.set(entry.keySha256, entry.name);
+    else if (entry.key) hashes.set(hashApiKey(entry.key), entry.name);
+    else if (entry.keyEnv) {
+      const value = env[entry.keyEnv];
+      if (value) hashes.set(hashApiKey(value), entry.name);
+      else problems.push(`auth.keys[${i}].keyEnv: environment variable ${entry.keyEnv} is not set`);
+    }
+  });
+  if (problems.length > 0) throw new ConfigError('auth keys', problems);
+  return hashes;
+}
+
+export function buildRuntime(config: MoatConfig, env: Env): Runtime {
+  const keyHashes = resolveKeyHashes(config, env);
+  return {
+    config,
+    keyHashes,
+    providers: createProviders(config.providers, config.timeouts, env),
+    models: new ModelTable(config.models),
+  };
+}
+
+export async function closeRuntime(runtime: Runtime): Promise<void> {
+  await Promise.all([...runtime.providers.values()].map((p) => p.close()));
+}

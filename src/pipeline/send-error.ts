@@ -1,0 +1,30 @@
+import type { MoatError } from '../errors/index.ts';
+import type { Call } from './call.ts';
+
+/** Answers with the error in the client's dialect; the one way errors leave Moat before headers are sent. */
+export function sendError(call: Call, error: MoatError): void {
+  const { res } = call;
+  call.outcome.status = error.status;
+  call.outcome.errorCode = error.code;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = call.encodeError(error, call.id);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+  };
+  if (error.retryAfter) headers['retry-after'] = error.retryAfter;
+  if (call.warnings.length > 0) headers['x-moat-warnings'] = call.warnings.join('; ');
+  res.writeHead(error.status, headers);
+  res.end(body);
+}
+
+/**
+ * An error after a stream has started: one last SSE event the client's SDK reads as an API error
+ * (openai-node throws `APIError` for a `data:` event that holds `error`).
+ */
+export function writeStreamError(call: Call, error: MoatError, atEventBoundary: boolean): void {
+  call.res.write(`${atEventBoundary ? '' : '\n\n'}data: ${call.encodeError(error, call.id)}\n\n`);
+}

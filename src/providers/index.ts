@@ -1,0 +1,2 @@
+export { createProviders } from './registry.ts';
+export type { Provider, WireDialect } from './types.ts';

@@ -1,0 +1,1 @@
+export { createOpenAICompatibleProvider } from './create-openai-compatible-provider.ts';

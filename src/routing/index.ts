@@ -1,0 +1,2 @@
+export { ModelTable } from './model-table.ts';
+export type { ResolvedModel } from './model-table.ts';

@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Env, MoatConfig } from '../config/index.ts';
+import { openAIErrorBody } from '../dialects/openai-chat/index.ts';
+import { MoatError, toMoatError } from '../errors/index.ts';
+import {
+  buildRuntime,
+  closeRuntime,
+  handleChatCompletions,
+  handleEmbeddings,
+  recordOutcome,
+  sendError,
+  type Call,
+  type Endpoint,
+  type Runtime,
+} from '../pipeline/index.ts';
+import { createLogger, GatewayMetrics, type Logger } from '../telemetry/index.ts';
+import { requestIdFor } from './request-id.ts';
+import { handleHealth, handleMetrics, handleModels, handleReady } from './simple-endpoints.ts';
+
+export interface GatewayOptions {
+  config: MoatConfig;
+  env?: Env;
+  logger?: Logger;
+  metrics?: GatewayMetrics;
+}
+
+type Handler = (call: Call, gateway: Gateway) => void | Promise<void>;
+
+interface RouteSpec {
+  endpoint: Endpoint;
+  methods: Readonly<Partial<Record<string, Handler>>>;
+}
+
+const ROUTES: ReadonlyMap<string, RouteSpec> = new Map<string, RouteSpec>([
+  ['/v1/chat/completions', { endpoint: 'chat_completions', methods: { POST: handleChatCompletions } }],
+  ['/v1/embeddings', { endpoint: 'embeddings', methods: { POST: handleEmbeddings } }],
+  ['/v1/models', { endpoint: 'models', methods: { GET: handleModels } }],
+  ['/healthz', { endpoint: 'health', methods: { GET: handleHealth } }],
+  ['/readyz', { endpoint: 'ready', methods: { GET: (call, gateway) => handleReady(call, gateway.draining) } }],
+  ['/metrics', { endpoint: 'metrics', methods: { GET: handleMetrics } }],
+]);
+
+/** The HTTP server and the state it runs on: the current runtime, in-flight count, draining flag. */
+export class Gateway {
+  readonly server: Server;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  private runtime: Runtime;
+  private readonly env: Env;
+  private inFlight = 0;
+  private onIdle: (() => void) | null = null;
+  draining = false;
+
+  constructor(options: GatewayOptions) {
+    this.env = options.env ?? process.env;
+    this.logger = options.logger ?? createLogger(options.config.log.level);
+    this.metrics = options.metrics ?? new GatewayMetrics();
+    this.runtime = buildRuntime(options.config, this.env);
+    this.server = createServer({ keepAliveTimeout: 75_000 }, (req, res) => this.onRequest(req, res));
+  }
+
+  get config(): MoatConfig {
+    return this.runtime.config;
+  }
+
+  async listen(port = this.runtime.config.server.port, host = this.runtime.config.server.host): Promise<{ url: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address() as AddressInfo;
+    const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { url: `http://${hostForUrl}:${address.port}`, port: address.port };
+  }
+
+  /** Swaps in a new config. Requests in flight finish on the runtime they started with. */
+  reload(config: MoatConfig): void {
+    const next = buildRuntime(config, this.env);
+    const previous = this.runtime;
+    this.runtime = next;
+    this.logger.level = config.log.level;
+    const { host, port } = previous.config.server;
+    if (config.server.host !== host || config.server.port !== port) {
+      this.logger.warn({ host: config.server.host, port: config.server.port }, 'server.host and server.port changes take effect on restart');
+    }
+    closeRuntime(previous).catch((error: unknown) => this.logger.error({ err: error }, 'closing the previous runtime failed'));
+  }
+
+  /**
+   * Stops taking connections, lets requests in flight finish for up to `graceMs`, then cuts the rest,
+   * releases upstream connections and flushes the log.
+   */
+  async shutdown(graceMs = this.runtime.config.server.shutdownGraceMs): Promise<{ cut: number }> {
+    this.draining = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    let cut = 0;
+    if (this.inFlight > 0) {
+      const idle = new Promise<void>((resolve) => (this.onIdle = resolve));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)));
+      if (await Promise.race([idle.then(() => false), timedOut])) cut = this.inFlight;
+      clearTimeout(timer);
+    }
+    this.server.closeAllConnections();
+    await closed;
+    await closeRuntime(this.runtime);
+    this.logger.info({ cut }, 'shutdown complete');
+    this.logger.flush();
+    return { cut };
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const route = ROUTES.get(path);
+    const call: Call = {
+      id: requestIdFor(req.headers['x-request-id']),
+      startedAt: performance.now(),
+      endpoint: route?.endpoint ?? 'unknown',
+      req,
+      res,
+      runtime: this.runtime,
+      logger: this.logger,
+      metrics: this.metrics,
+      encodeError: openAIErrorBody,
+      keyName: null,
+      stream: false,
+      target: null,
+      warnings: [],
+      outcome: { status: 0, errorCode: null, usage: null, ttftMs: null, clientClosed: false },
+    };
+    res.setHeader('x-request-id', call.id);
+    this.inFlight++;
+    this.metrics.inFlight.inc();
+    res.once('close', () => this.onResponseClosed(call));
+
+    if (this.draining) {
+      res.shouldKeepAlive = false;
+      if (call.endpoint !== 'ready' && call.endpoint !== 'health') {
+        sendError(call, new MoatError('shutting_down', 'Moat is shutting down; retry on another replica.', { retryAfter: '1' }));
+        return;
+      }
+    }
+    if (!route) {
+      sendError(call, new MoatError('route_not_found', `No endpoint ${req.method ?? ''} ${path}.`));
+      return;
+    }
+    const handler = route.methods[req.method ?? ''];
+    if (!handler) {
+      res.setHeader('allow', Object.keys(route.methods).join(', '));
+      sendError(call, new MoatError('method_not_allowed', `${req.method ?? ''} is not allowed on ${path}.`));
+      return;
+    }
+    try {
+      const pending = handler(call, this);
+      if (pending) pending.catch((error: unknown) => this.fail(call, error));
+    } catch (error) {
+      this.fail(call, error);
+    }
+  }
+
+  private fail(call: Call, thrown: unknown): void {
+    const error = toMoatError(thrown);
+    if (error.code === 'internal_error') this.logger.error({ reqId: call.id, err: thrown }, 'internal error');
+    sendError(call, error);
+  }
+
+  private onResponseClosed(call: Call): void {
+    this.inFlight--;
+    this.metrics.inFlight.dec();
+    try {
+      recordOutcome(call);
+    } catch (error) {
+      this.logger.error({ reqId: call.id, err: error }, 'recording the outcome failed');
+    }
+    if (this.inFlight === 0 && this.onIdle) this.onIdle();
+  }
+}

@@ -1,0 +1,38 @@
+import type { Call } from '../pipeline/index.ts';
+import { authenticate } from '../pipeline/index.ts';
+
+function sendJson(call: Call, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  call.outcome.status = status;
+  call.res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+  call.res.end(body);
+}
+
+/** GET /v1/models: the exact model names in config, in OpenAI's list shape. Patterns are not listed. */
+export function handleModels(call: Call): void {
+  authenticate(call);
+  const data = call.runtime.models.exactNames().map((entry) => ({
+    id: entry.name,
+    object: 'model',
+    created: 0,
+    owned_by: entry.ownedBy ?? entry.provider,
+  }));
+  sendJson(call, 200, { object: 'list', data });
+}
+
+/** GET /healthz: the process is up. */
+export function handleHealth(call: Call): void {
+  sendJson(call, 200, { status: 'ok' });
+}
+
+/** GET /readyz: the process takes traffic (503 while draining for shutdown). */
+export function handleReady(call: Call, draining: boolean): void {
+  sendJson(call, draining ? 503 : 200, { status: draining ? 'draining' : 'ready' });
+}
+
+export async function handleMetrics(call: Call): Promise<void> {
+  const text = await call.metrics.registry.metrics();
+  call.outcome.status = 200;
+  call.res.writeHead(200, { 'content-type': call.metrics.registry.contentType, 'content-length': String(Buffer.byteLength(text)) });
+  call.res.end(text);
+}

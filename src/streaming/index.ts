@@ -1,0 +1,2 @@
+export { EventBoundary } from './event-boundary.ts';
+export { SseDecoder } from './sse-decoder.ts';

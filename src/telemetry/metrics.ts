@@ -1,0 +1,41 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics. Labels are bounded and operator-chosen: endpoint, provider name, the config
+ * entry a model matched (`model_route`, never the client's raw string), status, error code, token
+ * kind. No label ever carries prompt content or keys.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'endpoint' | 'provider' | 'model_route' | 'status'>;
+  readonly errors: Counter<'endpoint' | 'code'>;
+  readonly duration: Histogram<'endpoint' | 'provider' | 'model_route' | 'stream'>;
+  readonly ttft: Histogram<'provider' | 'model_route'>;
+  readonly tokens: Counter<'provider' | 'model_route' | 'kind'>;
+  readonly inFlight: Gauge;
+  readonly configReloads: Counter<'result'>;
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'moat_requests_total', help: 'Requests answered, by final HTTP status.', labelNames: ['endpoint', 'provider', 'model_route', 'status'], registers });
+    this.errors = new Counter({ name: 'moat_request_errors_total', help: 'Requests that ended in an error, by Moat error code.', labelNames: ['endpoint', 'code'], registers });
+    this.duration = new Histogram({
+      name: 'moat_request_duration_seconds',
+      help: 'Time from request received to last byte sent.',
+      labelNames: ['endpoint', 'provider', 'model_route', 'stream'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers,
+    });
+    this.ttft = new Histogram({
+      name: 'moat_time_to_first_token_seconds',
+      help: 'Streaming: time from request received to the first content or reasoning token sent.',
+      labelNames: ['provider', 'model_route'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    });
+    this.tokens = new Counter({ name: 'moat_tokens_total', help: 'Tokens reported by upstream usage, by kind (input, output, reasoning, cached_input).', labelNames: ['provider', 'model_route', 'kind'], registers });
+    this.inFlight = new Gauge({ name: 'moat_requests_in_flight', help: 'Requests being handled now.', registers });
+    this.configReloads = new Counter({ name: 'moat_config_reloads_total', help: 'Config reloads, by result.', labelNames: ['result'], registers });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'moat_' });
+  }
+}

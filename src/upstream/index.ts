@@ -1,0 +1,1 @@
+export { mapTransportError } from './map-transport-error.ts';
