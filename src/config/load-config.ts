@@ -55,16 +55,13 @@ export function parseConfigText(text: string, source: string, env: Env = process
 /** `${NAME}` and `${NAME:-fallback}` in any string value take the environment variable's value. */
 function interpolateEnv(value: unknown, env: Env, path: string, problems: string[]): unknown {
   if (typeof value === 'string') {
-    const whole = /^\$\{[^}]+\}$/.test(value);
-    const replaced = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
       const found = env[name];
       if (found !== undefined && found !== '') return found;
       if (fallback !== undefined) return fallback;
       problems.push(`${path || '(root)'}: environment variable ${name} is not set (set it, or write \${${name}:-default})`);
       return '';
     });
-    // A value that is only `${VAR}` takes the variable's YAML type, so `port: ${PORT}` is a number.
-    return whole && /^(-?\d+(\.\d+)?|true|false)$/.test(replaced) ? JSON.parse(replaced) : replaced;
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, `${path}[${i}]`, problems));
   if (value !== null && typeof value === 'object') {

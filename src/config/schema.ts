@@ -4,8 +4,10 @@ import { z } from 'zod';
  * The config file's shape. Every field has a default, so an empty file is a valid config.
  * docs/config.md is the reference; keep the two in step (a test checks every key is documented).
  */
-const port = z.number().int().min(0).max(65535);
-const positiveMs = z.number().int().positive();
+// Numbers are coerced so that `port: ${PORT}` works: an interpolated value is always a string.
+const int = () => z.coerce.number<number>().int();
+const port = int().min(0).max(65535);
+const positiveMs = int().positive();
 
 /** Request options a target may be unable to honour; see src/pipeline/check-options.ts for their effect. */
 export const KNOWN_OPTIONAL_PARAMS = [
@@ -29,7 +31,7 @@ const providerBase = {
   apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable, not the key itself').optional(),
   headers: z.record(z.string(), z.string()).default({}),
   unsupportedParams,
-  connections: z.number().int().positive().default(256),
+  connections: int().positive().default(256),
   timeouts: timeoutsSchema.partial().default({}),
 };
 
@@ -76,8 +78,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: z.string().default('127.0.0.1'),
       port: port.default(4100),
-      bodyLimitBytes: z.number().int().positive().default(10 * 1024 * 1024),
-      shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+      bodyLimitBytes: int().positive().default(10 * 1024 * 1024),
+      shutdownGraceMs: int().nonnegative().default(10_000),
     })
     .default({ host: '127.0.0.1', port: 4100, bodyLimitBytes: 10 * 1024 * 1024, shutdownGraceMs: 10_000 }),
   auth: z

@@ -1,4 +1,4 @@
-import { findTopLevelMembers, type JsonMember } from './json-members.ts';
+import { findTopLevelMembers } from './json-members.ts';
 
 /** Changes to a request body's top-level members, applied to its raw bytes. */
 export interface BodyEdits {
@@ -17,50 +17,38 @@ export function hasEdits(edits: BodyEdits): boolean {
 }
 
 /**
- * Applies `edits` and returns new bytes; every byte outside the edited members is kept. A `set` for a
- * member that does not exist appends it at the end of the object.
+ * Applies `edits` and returns new bytes. Kept members keep their bytes and the separator that followed
+ * them; a `set` for a member that does not exist is appended at the end of the object.
  */
 export function editJsonBody(body: Buffer, edits: BodyEdits): Buffer {
   const members = findTopLevelMembers(body);
-  const set = edits.set ?? {};
+  const set = new Map(Object.entries(edits.set ?? {}));
   const rename = new Map(Object.entries(edits.rename ?? {}));
   const remove = new Set(edits.remove ?? []);
-  const pieces: Buffer[] = [];
-  let copiedTo = 0;
-  const written = new Set<string>();
-  const kept: JsonMember[] = [];
-
-  for (const [i, member] of members.entries()) {
-    if (remove.has(member.key)) {
-      // Drop the member and the comma that joins it to its neighbour.
-      const next = members[i + 1];
-      const prev = kept.at(-1);
-      const cutFrom = next === undefined && prev !== undefined ? prev.valueEnd : member.start;
-      const cutTo = next === undefined ? member.valueEnd : next.start;
-      pieces.push(body.subarray(copiedTo, cutFrom));
-      copiedTo = cutTo;
-      continue;
-    }
-    kept.push(member);
-    const newKey = rename.get(member.key);
-    if (newKey !== undefined) {
-      pieces.push(body.subarray(copiedTo, member.start), Buffer.from(JSON.stringify(newKey)));
-      copiedTo = member.keyEnd;
-    }
-    if (Object.hasOwn(set, member.key)) {
-      pieces.push(body.subarray(copiedTo, member.valueStart), Buffer.from(JSON.stringify(set[member.key])));
-      copiedTo = member.valueEnd;
-      written.add(member.key);
-    }
-  }
-
-  const missing = Object.keys(set).filter((key) => !written.has(key));
-  if (missing.length === 0) {
-    pieces.push(body.subarray(copiedTo));
-    return Buffer.concat(pieces);
-  }
   const close = body.lastIndexOf(0x7d);
-  const additions = missing.map((key) => `${JSON.stringify(key)}:${JSON.stringify(set[key])}`).join(',');
-  pieces.push(body.subarray(copiedTo, close), Buffer.from(kept.length > 0 ? `,${additions}` : additions), body.subarray(close));
+  const objectEnd = members.length > 0 ? members.at(-1)!.valueEnd : close;
+  const kept = members.filter((m) => !remove.has(m.key));
+
+  const pieces: Buffer[] = [body.subarray(0, members.length > 0 ? members[0]!.start : close)];
+  kept.forEach((member, i) => {
+    const newKey = rename.get(member.key);
+    pieces.push(newKey === undefined ? body.subarray(member.start, member.keyEnd) : Buffer.from(JSON.stringify(newKey)));
+    if (set.has(member.key)) {
+      pieces.push(body.subarray(member.keyEnd, member.valueStart), Buffer.from(JSON.stringify(set.get(member.key))));
+      set.delete(member.key);
+    } else {
+      pieces.push(body.subarray(member.keyEnd, member.valueEnd));
+    }
+    if (i < kept.length - 1) {
+      // The separator that followed this member in the original (it holds a comma).
+      const next = members[members.indexOf(member) + 1]!;
+      pieces.push(body.subarray(member.valueEnd, next.start));
+    }
+  });
+  if (set.size > 0) {
+    const additions = [...set].map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',');
+    pieces.push(Buffer.from(kept.length > 0 ? `,${additions}` : additions));
+  }
+  pieces.push(body.subarray(objectEnd));
   return Buffer.concat(pieces);
 }

@@ -6,7 +6,7 @@ import { planRequestEdits } from './plan-request-edits.ts';
 import { readBody } from './read-body.ts';
 import { relayUpstream } from './relay-upstream.ts';
 import { resolveTarget } from './resolve-target.ts';
-import { ChatObserver } from './response-observers.ts';
+import { ChatUsageObserver } from './response-observers.ts';
 
 /**
  * POST /v1/chat/completions. The stages run in this order (docs/architecture.md):
@@ -22,5 +22,5 @@ export async function handleChatCompletions(call: Call): Promise<void> {
   const target = resolveTarget(call, canonical.model);
   const edits = planRequestEdits(call, target, wire);
   const upstreamBody = hasEdits(edits) ? editJsonBody(body, edits) : body;
-  await relayUpstream(call, target, { path: '/chat/completions', body: upstreamBody, stream: canonical.stream, observer: new ChatObserver() });
+  await relayUpstream(call, target, { path: '/chat/completions', body: upstreamBody, stream: canonical.stream, observer: new ChatUsageObserver() });
 }

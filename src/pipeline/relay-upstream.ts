@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { MoatError, toMoatError } from '../errors/index.ts';
-import { EventBoundary } from '../streaming/index.ts';
+import { WholeEventBuffer } from '../streaming/index.ts';
 import { mapTransportError } from '../upstream/index.ts';
 import type { Call, Target } from './call.ts';
 import type { ResponseObserver } from './response-observers.ts';
@@ -45,7 +45,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   private mode: 'waiting' | 'stream' | 'buffer' | 'error' = 'waiting';
   private readonly chunks: Buffer[] = [];
   private buffered = 0;
-  private readonly boundary = new EventBoundary();
+  private readonly events = new WholeEventBuffer();
   private keepAlive: NodeJS.Timeout | null = null;
   private finished = false;
 
@@ -86,19 +86,25 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
       this.chunks.push(chunk);
       return;
     }
-    const { res } = this.call;
-    const writable = res.write(chunk);
-    this.boundary.push(chunk);
     this.keepAlive?.refresh();
-    const sawToken = this.request.observer.sawFirstToken;
-    this.request.observer.chunk(chunk);
-    if (!sawToken && this.request.observer.sawFirstToken) {
-      this.call.outcome.ttftMs = performance.now() - this.call.startedAt;
-    }
-    if (!writable) {
+    const whole = this.events.push(chunk);
+    if (whole === null) return;
+    if (!this.forward(whole)) {
+      const { res } = this.call;
       controller.pause();
       res.once('drain', () => controller.resume());
     }
+  }
+
+  /** Writes whole events to the client; false when the client's buffer is full. */
+  private forward(bytes: Buffer): boolean {
+    const writable = this.call.res.write(bytes);
+    const sawToken = this.request.observer.sawFirstToken;
+    this.request.observer.chunk(bytes);
+    if (!sawToken && this.request.observer.sawFirstToken) {
+      this.call.outcome.ttftMs = performance.now() - this.call.startedAt;
+    }
+    return writable;
   }
 
   onResponseEnd(): void {
@@ -109,6 +115,8 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
       return;
     }
     if (this.mode === 'stream') {
+      const rest = this.events.flush();
+      if (rest) this.forward(rest);
       this.request.observer.end();
       this.call.outcome.status = this.status;
       this.finish();
@@ -148,6 +156,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   private openStream(): void {
     const { res } = this.call;
     if (res.headersSent) return;
+    this.call.outcome.status = 200;
     res.writeHead(200, this.responseHeaders({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }));
     res.flushHeaders();
   }
@@ -156,7 +165,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   private onSilence(): void {
     if (this.finished || this.mode === 'error' || this.mode === 'buffer') return;
     this.openStream();
-    if (this.boundary.atBoundary) this.call.res.write(KEEP_ALIVE_COMMENT);
+    this.call.res.write(KEEP_ALIVE_COMMENT);
     this.keepAlive?.refresh();
   }
 
@@ -177,7 +186,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     this.call.outcome.status = error.status;
     this.call.outcome.errorCode = error.code;
     if (this.request.stream) {
-      writeStreamError(this.call, error, this.boundary.atBoundary);
+      writeStreamError(this.call, error);
       res.end();
     } else res.destroy();
   }

@@ -1,12 +1,14 @@
-import { ResponseFolder, type CanonicalEvent, type Usage } from '../canonical/index.ts';
-import { ChatStreamDecoder, chatCompletionToEvents, decodeUsage } from '../providers/openai/index.ts';
+import type { Usage } from '../canonical/index.ts';
+import { chatChunkToEvents, decodeUsage } from '../providers/openai/index.ts';
+import { SseDecoder } from '../streaming/index.ts';
 
 /**
- * Reads a response while it is relayed, for what Moat itself needs (usage, time to first token).
- * It never changes the bytes the client gets.
+ * Reads a relayed response for what Moat itself needs on the passthrough path — usage and the time of
+ * the first token — without changing a byte the client gets. Stages that need the whole answer (the
+ * reasoning veil, privacy restore) take the translating path and fold the full event stream instead.
  */
 export interface ResponseObserver {
-  /** Streamed body bytes, in order, as they are forwarded. */
+  /** Streamed body bytes, in whole SSE events, as they are forwarded. */
   chunk(bytes: Buffer): void;
   /** The stream ended normally. */
   end(): void;
@@ -16,40 +18,50 @@ export interface ResponseObserver {
   readonly sawFirstToken: boolean;
 }
 
-function isToken(event: CanonicalEvent): boolean {
-  return event.type === 'text-delta' || event.type === 'reasoning-delta' || event.type === 'tool-call-delta';
+/** Whether an event's data may carry what the observer still needs; the JSON is parsed only then. */
+function mayCarryUsage(data: string): boolean {
+  return data.includes('"usage"') && !data.includes('"usage":null');
 }
 
-export class ChatObserver implements ResponseObserver {
-  readonly folder = new ResponseFolder();
+export class ChatUsageObserver implements ResponseObserver {
+  usage: Usage | null = null;
   sawFirstToken = false;
-  private readonly decoder = new ChatStreamDecoder((event) => this.add(event));
+  private readonly sse = new SseDecoder((message) => this.onData(message.data));
 
-  private add(event: CanonicalEvent): void {
-    if (!this.sawFirstToken && isToken(event)) this.sawFirstToken = true;
-    this.folder.add(event);
-  }
-
-  chunk(bytes: Buffer): void {
-    this.decoder.feed(bytes);
-  }
-
-  end(): void {
-    this.decoder.end();
-  }
-
-  body(bytes: Buffer): void {
-    let parsed: unknown;
+  private onData(data: string): void {
+    // Until the first token every event is read; after it, only events that can hold usage.
+    if (this.sawFirstToken && !mayCarryUsage(data)) return;
+    if (data === '[DONE]') return;
+    let chunk: unknown;
     try {
-      parsed = JSON.parse(bytes.toString('utf8'));
+      chunk = JSON.parse(data);
     } catch {
       return;
     }
-    for (const event of chatCompletionToEvents(parsed)) this.add(event);
+    for (const event of chatChunkToEvents(chunk)) {
+      if (event.type === 'usage') this.usage = event.usage;
+      else if (event.type === 'text-delta' || event.type === 'reasoning-delta' || event.type === 'tool-call-delta') this.sawFirstToken = true;
+    }
   }
 
-  get usage(): Usage | null {
-    return this.folder.response.usage;
+  chunk(bytes: Buffer): void {
+    this.sse.feed(bytes);
+  }
+
+  end(): void {
+    this.sse.end();
+  }
+
+  body(bytes: Buffer): void {
+    this.usage = readUsage(bytes);
+  }
+}
+
+function readUsage(bytes: Buffer): Usage | null {
+  try {
+    return decodeUsage((JSON.parse(bytes.toString('utf8')) as { usage?: unknown }).usage);
+  } catch {
+    return null;
   }
 }
 
@@ -62,10 +74,6 @@ export class EmbeddingsObserver implements ResponseObserver {
   end(): void {}
 
   body(bytes: Buffer): void {
-    try {
-      this.usage = decodeUsage((JSON.parse(bytes.toString('utf8')) as { usage?: unknown }).usage);
-    } catch {
-      this.usage = null;
-    }
+    this.usage = readUsage(bytes);
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ConfigError, type Env, type MoatConfig } from '../config/index.ts';
 import { createProviders, type Provider } from '../providers/index.ts';
 import { ModelTable } from '../routing/index.ts';
@@ -16,7 +16,7 @@ export interface Runtime {
 }
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 function resolveKeyHashes(config: MoatConfig, env: Env): Map<string, string> {

@@ -25,6 +25,6 @@ export function sendError(call: Call, error: MoatError): void {
  * An error after a stream has started: one last SSE event the client's SDK reads as an API error
  * (openai-node throws `APIError` for a `data:` event that holds `error`).
  */
-export function writeStreamError(call: Call, error: MoatError, atEventBoundary: boolean): void {
-  call.res.write(`${atEventBoundary ? '' : '\n\n'}data: ${call.encodeError(error, call.id)}\n\n`);
+export function writeStreamError(call: Call, error: MoatError): void {
+  call.res.write(`data: ${call.encodeError(error, call.id)}\n\n`);
 }

@@ -37,7 +37,7 @@ export class ModelTable {
       if (name.length < pattern.prefix.length + pattern.suffix.length) continue;
       if (!name.startsWith(pattern.prefix) || !name.endsWith(pattern.suffix)) continue;
       const captured = name.slice(pattern.prefix.length, name.length - pattern.suffix.length);
-      const upstreamModel = pattern.entry.model ? pattern.entry.model.replace('*', captured) : captured;
+      const upstreamModel = pattern.entry.model ? pattern.entry.model.replace('*', () => captured) : captured;
       if (upstreamModel === '') continue;
       return { entry: pattern.entry, upstreamModel };
     }

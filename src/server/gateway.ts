@@ -110,7 +110,7 @@ export class Gateway {
     await closed;
     await closeRuntime(this.runtime);
     this.logger.info({ cut }, 'shutdown complete');
-    this.logger.flush();
+    await new Promise<void>((resolve) => this.logger.flush(() => resolve()));
     return { cut };
   }
 
@@ -174,6 +174,7 @@ export class Gateway {
   private onResponseClosed(call: Call): void {
     this.inFlight--;
     this.metrics.inFlight.dec();
+    if (!call.res.writableFinished) call.outcome.clientClosed = true;
     try {
       recordOutcome(call);
     } catch (error) {

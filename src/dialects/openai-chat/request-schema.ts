@@ -11,7 +11,8 @@ const imagePart = z.looseObject({
   type: z.literal('image_url'),
   image_url: z.looseObject({ url: z.string(), detail: z.string().optional() }),
 });
-const otherPart = z.looseObject({ type: z.string() });
+// Any other part type passes to the upstream, which judges it; text and image parts must be whole.
+const otherPart = z.looseObject({ type: z.string().refine((t) => t !== 'text' && t !== 'image_url', 'is missing its fields') });
 const contentPart = z.union([textPart, imagePart, otherPart]);
 const content = z.union([z.string(), z.array(contentPart)]);
 
@@ -57,7 +58,8 @@ export const chatRequestSchema = z.looseObject({
   top_logprobs: z.number().int().min(0).max(20).nullish(),
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
-  seed: z.number().int().nullish(),
+  // Not `.int()`: zod refuses integers past 2^53, which the API accepts and passthrough keeps exact.
+  seed: z.number().nullish(),
   tools: z.array(tool).nullish(),
   tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).nullish(),
   parallel_tool_calls: z.boolean().nullish(),

@@ -1,0 +1,174 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { fixtureBytes } from './fixtures.ts';
+
+/**
+ * An OpenAI-shaped upstream that replays the fixtures in src/providers/openai/__fixtures__ and checks
+ * requests the way the API does (key, JSON, model). The model name picks the behaviour:
+ *   fx-<case>            replay <case>.response.json or <case>.stream.sse (e.g. fx-chat-text)
+ *   status-<code>        answer with error-<code>*.json and that status (429 adds retry-after: 7)
+ *   reset-midstream      send a few events, then destroy the socket
+ *   stall-body           send headers and one event, then nothing
+ *   stall-headers        never answer
+ *   silent-<ms>          stream fx-chat-text after <ms> of silence following the headers
+ *   flood-<mb>           stream <mb> MiB of events as fast as the socket takes them
+ */
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+const ERROR_FILES: Record<string, string> = {
+  '400': 'error-400-invalid-param.json',
+  '401': 'error-401-invalid-key.json',
+  '404': 'error-404-model.json',
+  '429': 'error-429-rate-limit.json',
+  '500': 'error-500.json',
+  '503': 'error-503-overloaded.json',
+};
+
+export class FakeUpstream {
+  readonly requests: RecordedRequest[] = [];
+  /** Requests whose client (Moat) went away before the response ended. */
+  abortedRequests = 0;
+  /** Set by `flood-*` responses: whether the last write was refused by a full socket buffer. */
+  floodBlocked = false;
+  floodBytesWritten = 0;
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  readonly apiKey: string;
+
+  constructor(apiKey = 'sk-upstream-test-key') {
+    this.apiKey = apiKey;
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  lastRequest(): RecordedRequest {
+    const last = this.requests.at(-1);
+    if (!last) throw new Error('the fake upstream has received no request');
+    return last;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+      res.once('close', () => {
+        if (!res.writableFinished) this.abortedRequests++;
+      });
+      this.respond(req, res, body);
+    });
+  }
+
+  private sendError(res: ServerResponse, status: number, extra: Record<string, string> = {}): void {
+    const file = ERROR_FILES[String(status)];
+    const body = file ? fixtureBytes(file) : Buffer.from(JSON.stringify({ error: { message: `status ${status}`, type: 'server_error', param: null, code: null } }));
+    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'upstream-req-1', ...extra });
+    res.end(body);
+  }
+
+  private respond(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    if (req.headers.authorization !== `Bearer ${this.apiKey}`) return this.sendError(res, 401);
+    let parsed: { model?: unknown; stream?: unknown };
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+    } catch {
+      return this.sendError(res, 400);
+    }
+    const model = typeof parsed.model === 'string' ? parsed.model : '';
+    const stream = parsed.stream === true;
+    const route = req.url?.endsWith('/embeddings') ? 'embeddings' : 'chat';
+
+    if (model.startsWith('fx-')) {
+      const name = model.slice(3);
+      if (route === 'embeddings') return this.sendJson(res, fixtureBytes('embeddings.response.json'));
+      if (!stream) return this.sendJson(res, fixtureBytes(`${name}.response.json`));
+      return void this.sendStream(res, fixtureBytes(`${name}.stream.sse`), 0);
+    }
+    const status = /^status-(\d{3})$/.exec(model);
+    if (status) return this.sendError(res, Number(status[1]), status[1] === '429' ? { 'retry-after': '7' } : {});
+    if (model === 'reset-midstream') {
+      this.openStream(res);
+      res.write(fixtureBytes('chat-text.stream.sse').subarray(0, 400));
+      setTimeout(() => res.socket?.destroy(), 20);
+      return;
+    }
+    if (model === 'stall-body') {
+      this.openStream(res);
+      const sse = fixtureBytes('chat-text.stream.sse');
+      res.write(sse.subarray(0, sse.indexOf('\n\n') + 2));
+      return;
+    }
+    if (model === 'stall-headers') return;
+    const silent = /^silent-(\d+)$/.exec(model);
+    if (silent) return void this.sendStream(res, fixtureBytes('chat-text.stream.sse'), Number(silent[1]));
+    const flood = /^flood-(\d+)$/.exec(model);
+    if (flood) return this.flood(res, Number(flood[1]) * 1024 * 1024);
+    this.sendError(res, 404);
+  }
+
+  private sendJson(res: ServerResponse, body: Buffer): void {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length), 'x-request-id': 'upstream-req-1' });
+    res.end(body);
+  }
+
+  private openStream(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'upstream-req-1' });
+    res.flushHeaders();
+  }
+
+  /** Sends the SSE bytes in uneven pieces, a millisecond apart, after `silenceMs`. */
+  private async sendStream(res: ServerResponse, sse: Buffer, silenceMs: number): Promise<void> {
+    this.openStream(res);
+    if (silenceMs > 0) await new Promise((r) => setTimeout(r, silenceMs));
+    const sizes = [7, 61, 13, 130, 3, 97];
+    let at = 0;
+    for (let i = 0; at < sse.length; i++) {
+      if (res.destroyed) return;
+      const size = sizes[i % sizes.length]!;
+      res.write(sse.subarray(at, at + size));
+      at += size;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    res.end();
+  }
+
+  private flood(res: ServerResponse, total: number): void {
+    this.openStream(res);
+    const event = Buffer.from(`data: ${JSON.stringify({ id: 'flood', object: 'chat.completion.chunk', created: 1, model: 'flood', choices: [{ index: 0, delta: { content: 'x'.repeat(16_000) }, finish_reason: null }] })}\n\n`);
+    this.floodBytesWritten = 0;
+    const writeMore = (): void => {
+      while (this.floodBytesWritten < total) {
+        this.floodBytesWritten += event.length;
+        if (!res.write(event)) {
+          this.floodBlocked = true;
+          res.once('drain', () => {
+            this.floodBlocked = false;
+            writeMore();
+          });
+          return;
+        }
+      }
+      res.end('data: [DONE]\n\n');
+    };
+    writeMore();
+  }
+}

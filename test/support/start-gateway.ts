@@ -1,0 +1,72 @@
+import { Writable } from 'node:stream';
+import { parseConfigText, type MoatConfig } from '../../src/config/index.ts';
+import { Gateway } from '../../src/server/index.ts';
+import { createLogger } from '../../src/telemetry/index.ts';
+import { FakeUpstream } from './fake-upstream.ts';
+
+export const CLIENT_KEY = 'sk-moat-test-client-key-0001';
+
+/** The config the end-to-end tests run on: one fake OpenAI upstream behind a few model names. */
+export function testConfigYaml(upstreamUrl: string, extra = ''): string {
+  return `
+auth:
+  keys:
+    - { name: test-client, key: ${CLIENT_KEY} }
+timeouts: { headersMs: 2000, idleMs: 300, keepAliveMs: 100 }
+log: { level: info }
+providers:
+  fake:
+    type: openai
+    baseUrl: ${upstreamUrl}
+    apiKeyEnv: FAKE_UPSTREAM_KEY
+  limited:
+    type: openai-compatible
+    baseUrl: ${upstreamUrl}
+    apiKeyEnv: FAKE_UPSTREAM_KEY
+    unsupportedParams: [logprobs, n, response_format, user, metadata]
+models:
+  - { name: "fx-*", provider: fake, model: "fx-*" }
+  - { name: "alias-text", provider: fake, model: fx-chat-text }
+  - { name: "reasoner", provider: fake, model: fx-chat-reasoning, reasoning: true }
+  - { name: "limited-text", provider: limited, model: fx-chat-text }
+  - { name: "*", provider: fake }
+${extra}`;
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  upstream: FakeUpstream;
+  /** e.g. http://127.0.0.1:1234/v1 */
+  baseURL: string;
+  origin: string;
+  /** Every log line written so far. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(options: { config?: (upstreamUrl: string) => MoatConfig } = {}): Promise<TestGateway> {
+  const upstream = new FakeUpstream();
+  const upstreamUrl = await upstream.start();
+  const env = { FAKE_UPSTREAM_KEY: upstream.apiKey };
+  const config = options.config ? options.config(upstreamUrl) : parseConfigText(testConfigYaml(upstreamUrl), 'test', env);
+  let logText = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logText += chunk.toString('utf8');
+      done();
+    },
+  });
+  const gateway = new Gateway({ config, env, logger: createLogger('info', sink) });
+  const { url } = await gateway.listen(0, '127.0.0.1');
+  return {
+    gateway,
+    upstream,
+    baseURL: `${url}/v1`,
+    origin: url,
+    logs: () => logText,
+    async close() {
+      await gateway.shutdown(200);
+      await upstream.stop();
+    },
+  };
+}
