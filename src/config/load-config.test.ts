@@ -61,10 +61,10 @@ describe('parseConfigText', () => {
   });
 
   it('rejects an unknown provider type', () => {
-    const problems = problemsOf('providers:\n  claude:\n    type: anthropic\n');
+    const problems = problemsOf('providers:\n  gem:\n    type: gemini\n');
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^providers\.claude\.type: /);
-    expect(problems[0]).toContain('openai, openai-compatible');
+    expect(problems[0]).toMatch(/^providers\.gem\.type: /);
+    expect(problems[0]).toContain('openai, openai-compatible, anthropic');
   });
 
   it('rejects a model whose provider is not defined, listing the defined ones', () => {
@@ -126,7 +126,7 @@ describe('loadDefaultConfig', () => {
     expect(source).toBe('<embedded defaults>');
     expect(config.server.port).toBe(4100);
     expect(config.server.host).toBe('127.0.0.1');
-    expect(Object.keys(config.providers).sort()).toEqual(['ollama', 'openai']);
+    expect(Object.keys(config.providers).sort()).toEqual(['anthropic', 'ollama', 'openai']);
     expect(config.models.map((m) => m.name)).toContain('gpt-*');
   });
 

@@ -49,8 +49,17 @@ const openAICompatibleProviderSchema = z.strictObject({
   ...providerBase,
 });
 
-export const providerSchema = z.discriminatedUnion('type', [openAIProviderSchema, openAICompatibleProviderSchema], {
-  error: (issue) => (issue.code === 'invalid_union' ? "`type` must be one of: openai, openai-compatible" : undefined),
+const anthropicProviderSchema = z.strictObject({
+  type: z.literal('anthropic'),
+  ...providerBase,
+  baseUrl: providerBase.baseUrl.default('https://api.anthropic.com/v1'),
+  apiKeyEnv: providerBase.apiKeyEnv.default('ANTHROPIC_API_KEY'),
+});
+
+export const PROVIDER_TYPES = ['openai', 'openai-compatible', 'anthropic'] as const;
+
+export const providerSchema = z.discriminatedUnion('type', [openAIProviderSchema, openAICompatibleProviderSchema, anthropicProviderSchema], {
+  error: (issue) => (issue.code === 'invalid_union' ? `\`type\` must be one of: ${PROVIDER_TYPES.join(', ')}` : undefined),
 });
 
 export const modelSchema = z.strictObject({
@@ -58,6 +67,10 @@ export const modelSchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1).optional().describe('Upstream model name; `*` takes the part the name pattern matched.'),
   reasoning: z.boolean().default(false).describe('An OpenAI reasoning model: `max_tokens` is sent as `max_completion_tokens`.'),
+  reasoningFormat: z
+    .enum(['fields', 'think-tags', 'think-tags-open'])
+    .default('fields')
+    .describe('Where an OpenAI-compatible server puts reasoning: `reasoning_content`/`reasoning` fields, or `<think>` tags in the text.'),
   unsupportedParams,
   ownedBy: z.string().optional(),
 });

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Usage } from '../canonical/index.ts';
 import type { ModelConfig } from '../config/index.ts';
-import type { MoatError } from '../errors/index.ts';
+import type { Dialect } from '../dialects/types.ts';
 import type { Provider } from '../providers/index.ts';
 import type { GatewayMetrics, Logger } from '../telemetry/index.ts';
 import type { Runtime } from './runtime.ts';
 
-export type Endpoint = 'chat_completions' | 'embeddings' | 'models' | 'health' | 'ready' | 'metrics' | 'unknown';
+export type Endpoint = 'chat_completions' | 'messages' | 'count_tokens' | 'embeddings' | 'models' | 'health' | 'ready' | 'metrics' | 'unknown';
 
 /** Where a request is going. */
 export interface Target {
@@ -34,8 +34,8 @@ export interface Call {
   readonly runtime: Runtime;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
-  /** The client dialect's error body. */
-  readonly encodeError: (error: MoatError, requestId: string) => string;
+  /** The API the client speaks: its error bodies, stream frames and answers. */
+  readonly dialect: Dialect;
   keyName: string | null;
   stream: boolean;
   target: Target | null;

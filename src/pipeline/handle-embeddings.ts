@@ -6,7 +6,8 @@ import { planRequestEdits } from './plan-request-edits.ts';
 import { readBody } from './read-body.ts';
 import { relayUpstream } from './relay-upstream.ts';
 import { resolveTarget } from './resolve-target.ts';
-import { EmbeddingsObserver } from './response-observers.ts';
+import { EmbeddingsObserver } from '../providers/openai/index.ts';
+import { PassthroughSink } from './passthrough-sink.ts';
 
 /** POST /v1/embeddings: the same stages as chat, never streamed. */
 export async function handleEmbeddings(call: Call): Promise<void> {
@@ -17,5 +18,5 @@ export async function handleEmbeddings(call: Call): Promise<void> {
   const target = resolveTarget(call, request.model);
   const edits = planRequestEdits(call, target, wire);
   const upstreamBody = hasEdits(edits) ? editJsonBody(body, edits) : body;
-  await relayUpstream(call, target, { path: '/embeddings', body: upstreamBody, stream: false, observer: new EmbeddingsObserver() });
+  await relayUpstream(call, target, { path: '/embeddings', body: upstreamBody, stream: false, sink: new PassthroughSink(new EmbeddingsObserver()) });
 }

@@ -1,3 +1,4 @@
+import type { CanonicalOptions, CanonicalRequest } from '../canonical/index.ts';
 import type { OptionalParam } from '../config/index.ts';
 import { MoatError } from '../errors/index.ts';
 import type { BodyEdits } from '../passthrough/index.ts';
@@ -25,29 +26,37 @@ function asksForNothing(param: OptionalParam, value: unknown): boolean {
 }
 
 /**
- * Stage 4: how the client's body must change for this target. Usually only the model name; nothing
- * at all when the client already used the upstream's name (the bytes then go up untouched).
+ * The options in `values` this target cannot honour: throws for the first that would change the
+ * answer, returns the others (to drop, with a warning each).
+ */
+function unsupportedPresent(call: Call, target: Target, model: string, values: (param: OptionalParam) => unknown): OptionalParam[] {
+  const droppable: OptionalParam[] = [];
+  for (const param of [...target.provider.unsupportedParams, ...target.entry.unsupportedParams]) {
+    if (asksForNothing(param, values(param))) continue;
+    if (ANSWER_CHANGING.has(param)) {
+      throw new MoatError(
+        'unsupported_parameter',
+        `'${param}' is not supported by model '${model}' (provider '${target.provider.name}'), and ignoring it would change the answer.`,
+        { param },
+      );
+    }
+    droppable.push(param);
+    call.warnings.push(`dropped '${param}': not supported by provider '${target.provider.name}'`);
+  }
+  return droppable;
+}
+
+/**
+ * Stage 4 (passthrough): how the client's body must change for this target. Usually only the model
+ * name; nothing at all when the client already used the upstream's name (the bytes go up untouched).
+ * Option checks apply to OpenAI-shaped bodies, the only API whose servers vary in what they support.
  */
 export function planRequestEdits(call: Call, target: Target, body: Readonly<Record<string, unknown>>): BodyEdits {
   const set: Record<string, unknown> = {};
   const rename: Record<string, string> = {};
-  const remove: string[] = [];
   if (body.model !== target.upstreamModel) set.model = target.upstreamModel;
-
-  const unsupported = [...target.provider.unsupportedParams, ...target.entry.unsupportedParams];
-  for (const param of unsupported) {
-    const value = body[param];
-    if (asksForNothing(param, value)) continue;
-    if (ANSWER_CHANGING.has(param)) {
-      throw new MoatError(
-        'unsupported_parameter',
-        `'${param}' is not supported by model '${String(body.model)}' (provider '${target.provider.name}'), and ignoring it would change the answer.`,
-        { param },
-      );
-    }
-    remove.push(param);
-    call.warnings.push(`dropped '${param}': not supported by provider '${target.provider.name}'`);
-  }
+  if (call.dialect.name !== 'openai-chat') return { set };
+  const remove: string[] = unsupportedPresent(call, target, String(body.model), (param) => body[param]);
 
   // OpenAI reasoning models reject `max_tokens` and want `max_completion_tokens`, which means the same limit.
   if (target.entry.reasoning && body.max_tokens != null && body.max_completion_tokens == null) {
@@ -55,4 +64,26 @@ export function planRequestEdits(call: Call, target: Target, body: Readonly<Reco
     call.warnings.push(`'max_tokens' sent as 'max_completion_tokens' for reasoning model '${target.upstreamModel}'`);
   }
   return { set, rename, remove };
+}
+
+/** Where each option lives in the canonical request, for the check below. */
+const CANONICAL_VALUES: Partial<Record<OptionalParam, (o: CanonicalOptions) => unknown>> = {
+  n: (o) => o.n,
+  stop: (o) => o.stop,
+  tools: (o) => o.tools,
+  tool_choice: (o) => o.toolChoice,
+  parallel_tool_calls: (o) => o.parallelToolCalls,
+  response_format: (o) => o.responseFormat,
+  reasoning_effort: (o) => o.reasoning,
+  user: (o) => o.user,
+};
+
+const DROP_FROM_CANONICAL: Partial<Record<OptionalParam, (o: CanonicalOptions) => void>> = {
+  user: (o) => delete o.user,
+};
+
+/** Stage 4 (translation): the same option check, on the canonical request, before it is encoded. */
+export function checkTranslatedOptions(call: Call, target: Target, request: CanonicalRequest): void {
+  const dropped = unsupportedPresent(call, target, request.model, (param) => CANONICAL_VALUES[param]?.(request.options));
+  for (const param of dropped) DROP_FROM_CANONICAL[param]?.(request.options);
 }

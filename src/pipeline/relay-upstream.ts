@@ -1,10 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { MoatError, toMoatError } from '../errors/index.ts';
-import { WholeEventBuffer } from '../streaming/index.ts';
 import { mapTransportError } from '../upstream/index.ts';
 import type { Call, Target } from './call.ts';
-import type { ResponseObserver } from './response-observers.ts';
+import type { ResponseSink } from './response-sink.ts';
 import { sendError, writeStreamError } from './send-error.ts';
 
 export interface UpstreamRequest {
@@ -12,12 +11,11 @@ export interface UpstreamRequest {
   path: string;
   body: Buffer;
   stream: boolean;
-  observer: ResponseObserver;
+  sink: ResponseSink;
 }
 
 /** Bigger non-streamed upstream bodies are refused rather than held in memory. */
 const MAX_BUFFERED_RESPONSE_BYTES = 256 * 1024 * 1024;
-const KEEP_ALIVE_COMMENT = Buffer.from(': keep-alive\n\n');
 
 class ClientClosedError extends Error {
   override name = 'ClientClosedError';
@@ -29,15 +27,16 @@ function isEventStream(headers: IncomingHttpHeaders): boolean {
 }
 
 /**
- * Stage 5 (passthrough): sends the body to the upstream and relays its answer. Streams are forwarded
- * chunk by chunk as they arrive (with backpressure), keep-alive comments fill long silences, and a
- * client that goes away aborts the upstream request. Non-streamed bodies are held until complete, so
- * that a failure midway is a clean error instead of a truncated 200.
+ * The last stage before the response: sends the body to the upstream and relays its answer through a
+ * sink (passthrough or translation). Streams are written as they arrive, with backpressure; keep-alive
+ * frames fill long silences; a client that goes away aborts the upstream request. Non-streamed bodies
+ * are held until complete, so that a failure midway is a clean error instead of a truncated 200.
  */
 class UpstreamRelay implements Dispatcher.DispatchHandler {
   private readonly call: Call;
   private readonly target: Target;
   private readonly request: UpstreamRequest;
+  private readonly sink: ResponseSink;
   private readonly settle: () => void;
   private controller: Dispatcher.DispatchController | null = null;
   private status = 0;
@@ -45,7 +44,6 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   private mode: 'waiting' | 'stream' | 'buffer' | 'error' = 'waiting';
   private readonly chunks: Buffer[] = [];
   private buffered = 0;
-  private readonly events = new WholeEventBuffer();
   private keepAlive: NodeJS.Timeout | null = null;
   private finished = false;
 
@@ -53,6 +51,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     this.call = call;
     this.target = target;
     this.request = request;
+    this.sink = request.sink;
     this.settle = settle;
     call.res.once('close', () => this.onClientClose());
     if (request.stream) {
@@ -87,21 +86,23 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
       return;
     }
     this.keepAlive?.refresh();
-    const whole = this.events.push(chunk);
-    if (whole === null) return;
-    if (!this.forward(whole)) {
-      const { res } = this.call;
+    const out = this.sink.streamChunk(chunk);
+    if (this.sink.streamError) {
+      this.fail(this.sink.streamError, out);
+      controller.abort(new ClientClosedError('stream ended on an upstream error'));
+      return;
+    }
+    if (out === null) return;
+    if (!this.write(out)) {
       controller.pause();
-      res.once('drain', () => controller.resume());
+      this.call.res.once('drain', () => controller.resume());
     }
   }
 
-  /** Writes whole events to the client; false when the client's buffer is full. */
-  private forward(bytes: Buffer): boolean {
-    const writable = this.call.res.write(bytes);
-    const sawToken = this.request.observer.sawFirstToken;
-    this.request.observer.chunk(bytes);
-    if (!sawToken && this.request.observer.sawFirstToken) {
+  /** Writes to the client; false when the client's buffer is full. */
+  private write(out: Buffer | string): boolean {
+    const writable = this.call.res.write(out);
+    if (this.call.outcome.ttftMs === null && this.sink.sawFirstToken) {
       this.call.outcome.ttftMs = performance.now() - this.call.startedAt;
     }
     return writable;
@@ -109,31 +110,42 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     if (this.finished) return;
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    if (this.mode === 'error') {
-      this.fail(this.target.provider.decodeError(this.status, this.upstreamHeaders, body));
-      return;
-    }
     if (this.mode === 'stream') {
-      const rest = this.events.flush();
-      if (rest) this.forward(rest);
-      this.request.observer.end();
+      const out = this.sink.streamEnd();
+      if (this.sink.streamError) {
+        this.fail(this.sink.streamError, out);
+        return;
+      }
+      if (out !== null) this.write(out);
       this.call.outcome.status = this.status;
       this.finish();
       this.call.res.end();
       return;
     }
-    this.request.observer.body(body);
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    if (this.mode === 'error') {
+      this.fail(this.target.provider.decodeError(this.status, this.upstreamHeaders, body));
+      return;
+    }
+    const contentType = String(this.upstreamHeaders['content-type'] ?? 'application/json');
+    const answer = this.sink.body(body, this.status, contentType);
+    if (answer instanceof MoatError) {
+      this.fail(answer);
+      return;
+    }
     if (this.call.res.headersSent) {
-      // A keep-alive already committed this stream, but the upstream answered with a plain body.
-      this.call.res.end(body);
+      // A keep-alive already committed a stream, but the upstream answered with a plain body.
+      this.call.res.end(answer.body);
       this.finish();
       return;
     }
-    this.call.outcome.status = this.status;
-    this.call.res.writeHead(this.status, this.responseHeaders({ 'content-length': String(body.length) }));
+    this.call.outcome.status = answer.status;
+    this.call.res.writeHead(
+      answer.status,
+      this.responseHeaders({ 'content-type': answer.contentType, 'content-length': String(Buffer.byteLength(answer.body)) }),
+    );
     this.finish();
-    this.call.res.end(body);
+    this.call.res.end(answer.body);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -141,13 +153,9 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     this.fail(error instanceof MoatError ? error : mapTransportError(error, this.target.provider.name));
   }
 
-  private responseHeaders(extra: Record<string, string> = {}): Record<string, string> {
-    const headers: Record<string, string> = {
-      'content-type': String(this.upstreamHeaders['content-type'] ?? 'application/json'),
-      'x-moat-served-model': `${this.target.provider.name}/${this.target.upstreamModel}`,
-      ...extra,
-    };
-    const upstreamId = this.upstreamHeaders['x-request-id'];
+  private responseHeaders(extra: Record<string, string>): Record<string, string> {
+    const headers: Record<string, string> = { 'x-moat-served-model': `${this.target.provider.name}/${this.target.upstreamModel}`, ...extra };
+    const upstreamId = this.upstreamHeaders['x-request-id'] ?? this.upstreamHeaders['request-id'];
     if (typeof upstreamId === 'string') headers['x-moat-upstream-request-id'] = upstreamId;
     if (this.call.warnings.length > 0) headers['x-moat-warnings'] = this.call.warnings.join('; ');
     return headers;
@@ -165,7 +173,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   private onSilence(): void {
     if (this.finished || this.mode === 'error' || this.mode === 'buffer') return;
     this.openStream();
-    this.call.res.write(KEEP_ALIVE_COMMENT);
+    this.call.res.write(this.call.dialect.keepAliveFrame);
     this.keepAlive?.refresh();
   }
 
@@ -176,7 +184,8 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     this.controller?.abort(new ClientClosedError('client closed'));
   }
 
-  private fail(error: MoatError): void {
+  /** Ends the response with an error: a clean error body if nothing was sent yet, else an SSE error frame. */
+  private fail(error: MoatError, lastOutput: Buffer | string | null = null): void {
     const { res } = this.call;
     this.finish();
     if (!res.headersSent) {
@@ -186,6 +195,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     this.call.outcome.status = error.status;
     this.call.outcome.errorCode = error.code;
     if (this.request.stream) {
+      if (lastOutput !== null) res.write(lastOutput);
       writeStreamError(this.call, error);
       res.end();
     } else res.destroy();
@@ -195,14 +205,14 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     if (this.finished) return;
     this.finished = true;
     if (this.keepAlive) clearTimeout(this.keepAlive);
-    this.call.outcome.usage = this.request.observer.usage;
+    this.call.outcome.usage = this.sink.usage;
     this.settle();
   }
 }
 
 /** Resolves when the client has its answer (or an error), or has gone away. */
 export function relayUpstream(call: Call, target: Target, request: UpstreamRequest): Promise<void> {
-  const headers = target.provider.upstreamHeaders(call.id);
+  const headers = target.provider.upstreamHeaders(call.id, call.req.headers);
   return new Promise((resolve) => {
     const relay = new UpstreamRelay(call, target, request, resolve);
     try {

@@ -10,7 +10,7 @@ export function sendError(call: Call, error: MoatError): void {
     res.destroy();
     return;
   }
-  const body = call.encodeError(error, call.id);
+  const body = call.dialect.encodeError(error, call.id);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
@@ -21,10 +21,7 @@ export function sendError(call: Call, error: MoatError): void {
   res.end(body);
 }
 
-/**
- * An error after a stream has started: one last SSE event the client's SDK reads as an API error
- * (openai-node throws `APIError` for a `data:` event that holds `error`).
- */
+/** An error after a stream has started: one last SSE frame the client's SDK reads as an API error. */
 export function writeStreamError(call: Call, error: MoatError): void {
-  call.res.write(`data: ${call.encodeError(error, call.id)}\n\n`);
+  call.res.write(call.dialect.encodeStreamError(error, call.id));
 }

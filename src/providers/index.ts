@@ -1,2 +1,2 @@
 export { createProviders } from './registry.ts';
-export type { Provider, WireDialect } from './types.ts';
+export type { ChatWire, Provider, ResponseObserver, StreamDecoder } from './types.ts';

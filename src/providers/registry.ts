@@ -1,4 +1,5 @@
 import type { Env, ProviderConfig, TimeoutsConfig } from '../config/index.ts';
+import { createAnthropicProvider } from './anthropic/index.ts';
 import { createOpenAICompatibleProvider } from './openai-compatible/index.ts';
 import { createOpenAIProvider } from './openai/index.ts';
 import type { Provider } from './types.ts';
@@ -9,6 +10,7 @@ type ProviderFactory = (name: string, config: ProviderConfig, defaults: Timeouts
 const FACTORIES: Record<ProviderConfig['type'], ProviderFactory> = {
   openai: createOpenAIProvider,
   'openai-compatible': createOpenAICompatibleProvider,
+  anthropic: createAnthropicProvider,
 };
 
 export function createProviders(configs: Record<string, ProviderConfig>, defaults: TimeoutsConfig, env: Env): Map<string, Provider> {

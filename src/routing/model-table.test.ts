@@ -7,6 +7,7 @@ const model = (name: string, provider: string, upstream?: string): ModelConfig =
   provider,
   ...(upstream === undefined ? {} : { model: upstream }),
   reasoning: false,
+  reasoningFormat: 'fields',
   unsupportedParams: [],
 });
 

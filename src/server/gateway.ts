@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env, MoatConfig } from '../config/index.ts';
-import { openAIErrorBody } from '../dialects/openai-chat/index.ts';
+import { anthropicMessagesDialect } from '../dialects/anthropic-messages/index.ts';
+import { openAIChatDialect } from '../dialects/openai-chat/index.ts';
+import type { Dialect } from '../dialects/types.ts';
 import { MoatError, toMoatError } from '../errors/index.ts';
 import {
   buildRuntime,
   closeRuntime,
   handleChatCompletions,
+  handleCountTokens,
   handleEmbeddings,
+  handleMessages,
   recordOutcome,
   sendError,
   type Call,
@@ -30,11 +34,21 @@ type Handler = (call: Call, gateway: Gateway) => void | Promise<void>;
 interface RouteSpec {
   endpoint: Endpoint;
   methods: Readonly<Partial<Record<string, Handler>>>;
+  /** The API the endpoint belongs to; shared endpoints answer in the client's (see clientDialect). */
+  dialect?: Dialect;
+}
+
+/** Anthropic's SDKs send `anthropic-version` on every request; OpenAI's never do. */
+function clientDialect(req: IncomingMessage, route: RouteSpec | undefined): Dialect {
+  if (route?.dialect) return route.dialect;
+  return req.headers['anthropic-version'] !== undefined ? anthropicMessagesDialect : openAIChatDialect;
 }
 
 const ROUTES: ReadonlyMap<string, RouteSpec> = new Map<string, RouteSpec>([
-  ['/v1/chat/completions', { endpoint: 'chat_completions', methods: { POST: handleChatCompletions } }],
-  ['/v1/embeddings', { endpoint: 'embeddings', methods: { POST: handleEmbeddings } }],
+  ['/v1/chat/completions', { endpoint: 'chat_completions', methods: { POST: handleChatCompletions }, dialect: openAIChatDialect }],
+  ['/v1/messages', { endpoint: 'messages', methods: { POST: handleMessages }, dialect: anthropicMessagesDialect }],
+  ['/v1/messages/count_tokens', { endpoint: 'count_tokens', methods: { POST: handleCountTokens }, dialect: anthropicMessagesDialect }],
+  ['/v1/embeddings', { endpoint: 'embeddings', methods: { POST: handleEmbeddings }, dialect: openAIChatDialect }],
   ['/v1/models', { endpoint: 'models', methods: { GET: handleModels } }],
   ['/healthz', { endpoint: 'health', methods: { GET: handleHealth } }],
   ['/readyz', { endpoint: 'ready', methods: { GET: (call, gateway) => handleReady(call, gateway.draining) } }],
@@ -128,7 +142,7 @@ export class Gateway {
       runtime: this.runtime,
       logger: this.logger,
       metrics: this.metrics,
-      encodeError: openAIErrorBody,
+      dialect: clientDialect(req, route),
       keyName: null,
       stream: false,
       target: null,
@@ -136,6 +150,8 @@ export class Gateway {
       outcome: { status: 0, errorCode: null, usage: null, ttftMs: null, clientClosed: false },
     };
     res.setHeader('x-request-id', call.id);
+    // Anthropic's SDKs read the id from `request-id`.
+    if (call.dialect.name === 'anthropic-messages') res.setHeader('request-id', call.id);
     this.inFlight++;
     this.metrics.inFlight.inc();
     res.once('close', () => this.onResponseClosed(call));

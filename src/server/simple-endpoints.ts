@@ -1,17 +1,26 @@
+import { encodeAnthropicModelList } from '../dialects/anthropic-messages/index.ts';
 import type { Call } from '../pipeline/index.ts';
 import { authenticate } from '../pipeline/index.ts';
 
 function sendJson(call: Call, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
+  const body = typeof value === 'string' ? value : JSON.stringify(value);
   call.outcome.status = status;
   call.res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
   call.res.end(body);
 }
 
-/** GET /v1/models: the exact model names in config, in OpenAI's list shape. Patterns are not listed. */
+/**
+ * GET /v1/models: the exact model names in config, in OpenAI's list shape — or Anthropic's when the
+ * client is an Anthropic SDK (it sends `anthropic-version`). Patterns are not listed.
+ */
 export function handleModels(call: Call): void {
   authenticate(call);
-  const data = call.runtime.models.exactNames().map((entry) => ({
+  const entries = call.runtime.models.exactNames();
+  if (call.dialect.name === 'anthropic-messages') {
+    sendJson(call, 200, encodeAnthropicModelList(entries.map((entry) => ({ id: entry.name }))));
+    return;
+  }
+  const data = entries.map((entry) => ({
     id: entry.name,
     object: 'model',
     created: 0,

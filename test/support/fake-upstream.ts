@@ -29,6 +29,27 @@ const ERROR_FILES: Record<string, string> = {
   '503': 'error-503-overloaded.json',
 };
 
+/**
+ * The checks the real API makes that a translated request could fail: messages present, and every
+ * `tool` message answering a `tool_calls` id of the assistant turn before it.
+ */
+function checkChatRequest(body: Record<string, unknown>): string | null {
+  if (!('input' in body) && !Array.isArray(body.messages)) return "'messages' is a required property";
+  if (!Array.isArray(body.messages)) return null;
+  let openCalls = new Set<string>();
+  for (const message of body.messages as Array<Record<string, unknown>>) {
+    if (message.role === 'assistant') {
+      const calls = Array.isArray(message.tool_calls) ? (message.tool_calls as Array<{ id: string }>) : [];
+      openCalls = new Set(calls.map((c) => c.id));
+    } else if (message.role === 'tool') {
+      if (!openCalls.has(String(message.tool_call_id))) {
+        return "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.";
+      }
+    } else openCalls = new Set();
+  }
+  return null;
+}
+
 export class FakeUpstream {
   readonly requests: RecordedRequest[] = [];
   /** Requests whose client (Moat) went away before the response ended. */
@@ -87,12 +108,14 @@ export class FakeUpstream {
 
   private respond(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) return this.sendError(res, 401);
-    let parsed: { model?: unknown; stream?: unknown };
+    let parsed: Record<string, unknown>;
     try {
       parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
     } catch {
       return this.sendError(res, 400);
     }
+    const problem = checkChatRequest(parsed);
+    if (problem) return this.sendProblem(res, problem);
     const model = typeof parsed.model === 'string' ? parsed.model : '';
     const stream = parsed.stream === true;
     const route = req.url?.endsWith('/embeddings') ? 'embeddings' : 'chat';
@@ -123,6 +146,11 @@ export class FakeUpstream {
     const flood = /^flood-(\d+)$/.exec(model);
     if (flood) return this.flood(res, Number(flood[1]) * 1024 * 1024);
     this.sendError(res, 404);
+  }
+
+  private sendProblem(res: ServerResponse, message: string): void {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', param: 'messages', code: null } }));
   }
 
   private sendJson(res: ServerResponse, body: Buffer): void {

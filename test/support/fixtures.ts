@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const FIXTURES = fileURLToPath(new URL('../../src/providers/openai/__fixtures__/', import.meta.url));
+const FOLDERS = ['openai', 'openai-compatible', 'anthropic'].map((provider) =>
+  fileURLToPath(new URL(`../../src/providers/${provider}/__fixtures__/`, import.meta.url)),
+);
 
+/** A fixture file from any provider's `__fixtures__` folder (names do not collide). */
 export function fixtureBytes(name: string): Buffer {
-  return readFileSync(FIXTURES + name);
+  for (const folder of FOLDERS) if (existsSync(folder + name)) return readFileSync(folder + name);
+  throw new Error(`no fixture named ${name}`);
 }
 
 export function fixtureJson<T = Record<string, unknown>>(name: string): T {

@@ -2,12 +2,13 @@ import { Writable } from 'node:stream';
 import { parseConfigText, type MoatConfig } from '../../src/config/index.ts';
 import { Gateway } from '../../src/server/index.ts';
 import { createLogger } from '../../src/telemetry/index.ts';
+import { FakeAnthropicUpstream } from './fake-anthropic-upstream.ts';
 import { FakeUpstream } from './fake-upstream.ts';
 
 export const CLIENT_KEY = 'sk-moat-test-client-key-0001';
 
 /** The config the end-to-end tests run on: one fake OpenAI upstream behind a few model names. */
-export function testConfigYaml(upstreamUrl: string, extra = ''): string {
+export function testConfigYaml(upstreamUrl: string, anthropicUrl = 'http://127.0.0.1:9/v1'): string {
   return `
 auth:
   keys:
@@ -24,18 +25,24 @@ providers:
     baseUrl: ${upstreamUrl}
     apiKeyEnv: FAKE_UPSTREAM_KEY
     unsupportedParams: [logprobs, n, response_format, user, metadata]
+  ant:
+    type: anthropic
+    baseUrl: ${anthropicUrl}
+    apiKeyEnv: FAKE_ANTHROPIC_KEY
 models:
+  - { name: "ant/*", provider: ant }
   - { name: "fx-*", provider: fake, model: "fx-*" }
   - { name: "alias-text", provider: fake, model: fx-chat-text }
   - { name: "reasoner", provider: fake, model: fx-chat-reasoning, reasoning: true }
   - { name: "limited-text", provider: limited, model: fx-chat-text }
   - { name: "*", provider: fake }
-${extra}`;
+`;
 }
 
 export interface TestGateway {
   gateway: Gateway;
   upstream: FakeUpstream;
+  anthropic: FakeAnthropicUpstream;
   /** e.g. http://127.0.0.1:1234/v1 */
   baseURL: string;
   origin: string;
@@ -44,11 +51,16 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(options: { config?: (upstreamUrl: string) => MoatConfig } = {}): Promise<TestGateway> {
-  const upstream = new FakeUpstream();
-  const upstreamUrl = await upstream.start();
-  const env = { FAKE_UPSTREAM_KEY: upstream.apiKey };
-  const config = options.config ? options.config(upstreamUrl) : parseConfigText(testConfigYaml(upstreamUrl), 'test', env);
+export const TEST_ENV = { FAKE_UPSTREAM_KEY: 'sk-upstream-test-key', FAKE_ANTHROPIC_KEY: 'sk-ant-upstream-test-key' };
+
+export async function startTestGateway(
+  options: { config?: (upstreamUrl: string, anthropicUrl: string) => MoatConfig } = {},
+): Promise<TestGateway> {
+  const upstream = new FakeUpstream(TEST_ENV.FAKE_UPSTREAM_KEY);
+  const anthropic = new FakeAnthropicUpstream(TEST_ENV.FAKE_ANTHROPIC_KEY);
+  const [upstreamUrl, anthropicUrl] = await Promise.all([upstream.start(), anthropic.start()]);
+  const env = TEST_ENV;
+  const config = options.config ? options.config(upstreamUrl, anthropicUrl) : parseConfigText(testConfigYaml(upstreamUrl, anthropicUrl), 'test', env);
   let logText = '';
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -61,12 +73,13 @@ export async function startTestGateway(options: { config?: (upstreamUrl: string)
   return {
     gateway,
     upstream,
+    anthropic,
     baseURL: `${url}/v1`,
     origin: url,
     logs: () => logText,
     async close() {
       await gateway.shutdown(200);
-      await upstream.stop();
+      await Promise.all([upstream.stop(), anthropic.stop()]);
     },
   };
 }

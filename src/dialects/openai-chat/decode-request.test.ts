@@ -100,7 +100,7 @@ describe('decodeChatRequest on the request fixtures', () => {
         { role: 'developer', parts: [{ type: 'text', text: 'Answer in one short paragraph.' }] },
         { role: 'user', parts: [{ type: 'text', text: 'Is 1013 a prime number? Justify briefly.' }] },
       ],
-      options: { maxOutputTokens: 4000, reasoningEffort: 'high' },
+      options: { maxOutputTokens: 4000, reasoning: { effort: 'high' } },
     });
   });
 
@@ -109,7 +109,36 @@ describe('decodeChatRequest on the request fixtures', () => {
     expect(request.messages).toEqual([
       { role: 'user', parts: [{ type: 'text', text: "What's the weather in Paris right now (in celsius), and what time is it in Tokyo?" }] },
     ]);
-    expect(request.options).toEqual({ toolNames: ['get_weather', 'get_time'] });
+    // `strict` has no place in the canonical ToolDefinition, so it is not kept (see the report).
+    expect(request.options).toEqual({
+      tools: [
+        {
+          name: 'get_weather',
+          description: 'Get the current weather for a location.',
+          parameters: {
+            type: 'object',
+            properties: {
+              location: { type: 'string', description: 'City and country, e.g. Paris, France' },
+              unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+            },
+            required: ['location', 'unit'],
+            additionalProperties: false,
+          },
+        },
+        {
+          name: 'get_time',
+          description: 'Get the current local time in an IANA timezone.',
+          parameters: {
+            type: 'object',
+            properties: { timezone: { type: 'string', description: 'IANA timezone name, e.g. Asia/Tokyo' } },
+            required: ['timezone'],
+            additionalProperties: false,
+          },
+        },
+      ],
+      toolChoice: { type: 'auto' },
+      parallelToolCalls: true,
+    });
   });
 
   it('chat-unknown-fields', () => {
@@ -156,9 +185,12 @@ describe('decodeChatRequest on a tool round trip', () => {
           { type: 'tool-call', id: 'call_2', name: 'get_time', arguments: '{}' },
         ],
       },
-      { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'call_1', content: '18°C' }] },
-      { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'call_2', content: '12:00' }] },
-      { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'legacy_fn', content: 'old style' }] },
+      { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'call_1', content: [{ type: 'text', text: '18°C' }] }] },
+      {
+        role: 'tool',
+        parts: [{ type: 'tool-result', toolCallId: 'call_2', content: [{ type: 'text', text: '12:' }, { type: 'text', text: '00' }] }],
+      },
+      { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'legacy_fn', content: [{ type: 'text', text: 'old style' }] }] },
     ]);
   });
 
@@ -188,8 +220,8 @@ describe('decodeChatRequest on a tool round trip', () => {
     });
     expect(request.messages[0]!.parts).toEqual([
       { type: 'text', text: 'What is this?' },
-      { type: 'image', url: 'https://example.com/a.png', detail: 'low' },
-      { type: 'image', url: 'data:image/png;base64,AAAA' },
+      { type: 'image', source: { kind: 'url', url: 'https://example.com/a.png' }, detail: 'low' },
+      { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAAA' } },
       { type: 'other', kind: 'input_audio' },
     ]);
   });
@@ -204,6 +236,107 @@ describe('decodeChatRequest on a tool round trip', () => {
   it('normalises stop, n and top_p', () => {
     expect(decode({ messages: [user], stop: 'END', n: 2, top_p: 0.5 }).options).toEqual({ stop: ['END'], n: 2, topP: 0.5 });
     expect(decode({ messages: [user], stop: ['a', 'b'] }).options).toEqual({ stop: ['a', 'b'] });
+  });
+
+  it('keeps images in tool results and an empty result for a legacy function message without content', () => {
+    const request = decode({
+      messages: [
+        { role: 'tool', tool_call_id: 'c', content: [{ type: 'text', text: 'chart:' }, { type: 'image_url', image_url: { url: 'https://example.com/c.png' } }] },
+        { role: 'function', name: 'f', content: null },
+      ],
+    });
+    expect(request.messages).toEqual([
+      {
+        role: 'tool',
+        parts: [
+          {
+            type: 'tool-result',
+            toolCallId: 'c',
+            content: [
+              { type: 'text', text: 'chart:' },
+              { type: 'image', source: { kind: 'url', url: 'https://example.com/c.png' } },
+            ],
+          },
+        ],
+      },
+      { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'f', content: [] }] },
+    ]);
+  });
+
+  it('reads the reasoning an assistant turn carries back, before its text and tool calls', () => {
+    const request = decode({
+      messages: [
+        {
+          role: 'assistant',
+          content: 'Done.',
+          reasoning_content: 'ignored: reasoning_details wins',
+          reasoning_details: [
+            { type: 'reasoning.text', text: 'Think.', signature: 'sig-1', index: 0 },
+            { type: 'reasoning.encrypted', data: 'opaque', index: 1 },
+            { type: 'reasoning.text', text: 'Unsigned.', index: 2 },
+            { type: 'reasoning.summary', summary: 'not modelled', index: 3 },
+            'not an object',
+          ],
+          tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
+        },
+        { role: 'assistant', content: 'A.', reasoning_content: 'plain' },
+        { role: 'assistant', content: 'B.', reasoning: 'vllm style' },
+        { role: 'assistant', content: 'C.', reasoning_content: '' },
+      ],
+    });
+    expect(request.messages.map((m) => m.parts)).toEqual([
+      [
+        { type: 'reasoning', text: 'Think.', signature: 'sig-1' },
+        { type: 'redacted-reasoning', data: 'opaque' },
+        { type: 'reasoning', text: 'Unsigned.' },
+        { type: 'text', text: 'Done.' },
+        { type: 'tool-call', id: 'c', name: 'f', arguments: '{}' },
+      ],
+      [{ type: 'reasoning', text: 'plain' }, { type: 'text', text: 'A.' }],
+      [{ type: 'reasoning', text: 'vllm style' }, { type: 'text', text: 'B.' }],
+      [{ type: 'text', text: 'C.' }],
+    ]);
+  });
+
+  it('does not read reasoning fields on user messages', () => {
+    expect(decode({ messages: [{ role: 'user', content: 'q', reasoning_content: 'x' }] }).messages[0]!.parts).toEqual([{ type: 'text', text: 'q' }]);
+  });
+
+  it('maps reasoning_effort, with none meaning reasoning turned off', () => {
+    expect(decode({ messages: [user], reasoning_effort: 'low' }).options).toEqual({ reasoning: { effort: 'low' } });
+    expect(decode({ messages: [user], reasoning_effort: 'none' }).options).toEqual({ reasoning: { effort: 'none', enabled: false } });
+    expect(decode({ messages: [user], reasoning_effort: null }).options).toEqual({});
+  });
+
+  it('maps tool_choice, keeping only function tools', () => {
+    const tools = [
+      { type: 'function', function: { name: 'f' } },
+      { type: 'custom', custom: { name: 'g' } },
+    ];
+    expect(decode({ messages: [user], tools, tool_choice: { type: 'function', function: { name: 'f' } } }).options).toEqual({
+      tools: [{ name: 'f' }],
+      toolChoice: { type: 'tool', name: 'f' },
+    });
+    for (const choice of ['auto', 'none', 'required'] as const) {
+      expect(decode({ messages: [user], tool_choice: choice }).options).toEqual({ toolChoice: { type: choice } });
+    }
+    expect(decode({ messages: [user], tools: [{ type: 'custom' }], tool_choice: 'sometimes' }).options).toEqual({});
+  });
+
+  it('maps response_format, user and parallel_tool_calls', () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    expect(
+      decode({
+        messages: [user],
+        response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } },
+        user: 'u-42',
+        parallel_tool_calls: false,
+      }).options,
+    ).toEqual({ responseFormat: { type: 'json_schema', name: 'answer', schema, strict: true }, user: 'u-42', parallelToolCalls: false });
+    expect(decode({ messages: [user], response_format: { type: 'json_schema', json_schema: {} } }).options).toEqual({ responseFormat: { type: 'json_schema' } });
+    expect(decode({ messages: [user], response_format: { type: 'json_object' } }).options).toEqual({ responseFormat: { type: 'json_object' } });
+    expect(decode({ messages: [user], response_format: { type: 'text' } }).options).toEqual({ responseFormat: { type: 'text' } });
+    expect(decode({ messages: [user], response_format: { type: 'json_schema' } }).options).toEqual({});
   });
 
   // Regression: `image_url: {}` once slipped through as an image part with no url.

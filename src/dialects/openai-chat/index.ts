@@ -1,3 +1,6 @@
 export { decodeChatRequest, formatParam, parseJsonObject, validateChatRequest, validateEmbeddingsRequest } from './decode-request.ts';
+export { openAIChatDialect } from './dialect.ts';
+export { encodeChatCompletion, encodeUsage } from './encode-response.ts';
 export { openAIErrorBody } from './error-body.ts';
+export { OpenAIChatStreamEncoder } from './stream-encoder.ts';
 export type { ChatRequestBody, EmbeddingsRequestBody } from './request-schema.ts';

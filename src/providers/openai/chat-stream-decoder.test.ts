@@ -102,17 +102,21 @@ describe('ChatStreamDecoder on the recorded fixtures', () => {
     expect(folded.id).toBe('chatcmpl-BxR6aHc3Ty8oWq2Lm5NvE0gUi7KpZ');
     expect(folded.model).toBe('gpt-4o-2024-08-06');
     expect(folded.created).toBe(1753870631);
+    const weather = { id: 'call_q8Xk2mT4vLr9Bn3cZpW6yHsA', name: 'get_weather', arguments: '{"location":"Paris, France","unit":"celsius"}' };
+    const time = { id: 'call_R5dJw0eFh7NgKu1oYb4ViMxC', name: 'get_time', arguments: '{"timezone":"Asia/Tokyo"}' };
     expect(folded.choices[0]).toEqual({
       index: 0,
+      parts: [
+        { type: 'tool-call', ...weather },
+        { type: 'tool-call', ...time },
+      ],
       text: '',
       reasoning: '',
-      toolCalls: [
-        { id: 'call_q8Xk2mT4vLr9Bn3cZpW6yHsA', name: 'get_weather', arguments: '{"location":"Paris, France","unit":"celsius"}' },
-        { id: 'call_R5dJw0eFh7NgKu1oYb4ViMxC', name: 'get_time', arguments: '{"timezone":"Asia/Tokyo"}' },
-      ],
+      toolCalls: [weather, time],
       finishReason: 'tool_calls',
+      stopSequence: null,
     });
-    expect(folded.usage).toEqual({ inputTokens: 118, outputTokens: 52, reasoningTokens: 0, cachedInputTokens: 0 });
+    expect(folded.usage).toEqual({ inputTokens: 118, outputTokens: 52, reasoningTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 });
     expect(folded.error).toBeNull();
   });
 
@@ -125,9 +129,11 @@ describe('ChatStreamDecoder on the recorded fixtures', () => {
     );
     // Chat Completions streams no reasoning text; only the usage shows the reasoning.
     expect(choice.reasoning).toBe('');
+    expect(choice.parts).toEqual([{ type: 'text', text: choice.text }]);
     expect(choice.toolCalls).toEqual([]);
     expect(choice.finishReason).toBe('stop');
-    expect(folded.usage).toEqual({ inputTokens: 27, outputTokens: 1216, reasoningTokens: 1152, cachedInputTokens: 0 });
+    expect(choice.stopSequence).toBeNull();
+    expect(folded.usage).toEqual({ inputTokens: 27, outputTokens: 1216, reasoningTokens: 1152, cachedInputTokens: 0, cacheWriteTokens: 0 });
   });
 
   it('decodes plain text and text with unknown upstream fields', () => {
@@ -136,7 +142,8 @@ describe('ChatStreamDecoder on the recorded fixtures', () => {
     );
     const unknown = foldStream([streamBytes('chat-unknown-fields')]);
     expect(unknown.choices[0]!.text).toBe('Grüße aus München! How can I help?');
-    expect(unknown.usage).toEqual({ inputTokens: 22, outputTokens: 13, reasoningTokens: 0, cachedInputTokens: 0 });
+    expect(unknown.choices[0]!.parts).toEqual([{ type: 'text', text: 'Grüße aus München! How can I help?' }]);
+    expect(unknown.usage).toEqual({ inputTokens: 22, outputTokens: 13, reasoningTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 });
   });
 });
 

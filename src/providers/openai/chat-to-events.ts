@@ -33,6 +33,7 @@ export function decodeUsage(usage: unknown): Usage | null {
     outputTokens: num(usage.completion_tokens),
     reasoningTokens: num(completion.reasoning_tokens),
     cachedInputTokens: num(prompt.cached_tokens),
+    cacheWriteTokens: 0,
   };
 }
 

@@ -1,7 +1,8 @@
 import { Pool } from 'undici';
 import type { Env, ProviderConfig, TimeoutsConfig } from '../../config/index.ts';
 import { MoatError } from '../../errors/index.ts';
-import type { Provider } from '../types.ts';
+import type { ChatWire, Provider } from '../types.ts';
+import { createOpenAIChatWire } from './chat-wire.ts';
 import { decodeOpenAIError } from './decode-error.ts';
 
 export interface OpenAIWireOptions {
@@ -13,6 +14,7 @@ export interface OpenAIWireOptions {
   requireApiKey: boolean;
   type: string;
   extraHeaders?: Record<string, string>;
+  chat: ChatWire;
 }
 
 /** A provider that speaks the OpenAI wire format: OpenAI itself and every server that copies it. */
@@ -44,6 +46,7 @@ export function createOpenAIWireProvider(options: OpenAIWireOptions): Provider {
     dispatcher,
     unsupportedParams: new Set(config.unsupportedParams),
     timeouts: { ...options.defaults, ...config.timeouts },
+    chat: options.chat,
     upstreamHeaders(requestId) {
       if (missingKey) {
         throw new MoatError(
@@ -62,5 +65,6 @@ export function createOpenAIProvider(name: string, config: ProviderConfig, defau
   const extraHeaders: Record<string, string> = {};
   if (config.type === 'openai' && config.organization) extraHeaders['openai-organization'] = config.organization;
   if (config.type === 'openai' && config.project) extraHeaders['openai-project'] = config.project;
-  return createOpenAIWireProvider({ name, config, defaults, env, requireApiKey: true, type: 'openai', extraHeaders });
+  const chat = createOpenAIChatWire({ maxTokensField: 'max_completion_tokens', acceptsTopK: false });
+  return createOpenAIWireProvider({ name, config, defaults, env, requireApiKey: true, type: 'openai', extraHeaders, chat });
 }

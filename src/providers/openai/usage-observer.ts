@@ -1,28 +1,20 @@
-import type { Usage } from '../canonical/index.ts';
-import { chatChunkToEvents, decodeUsage } from '../providers/openai/index.ts';
-import { SseDecoder } from '../streaming/index.ts';
+import type { Usage } from '../../canonical/index.ts';
+import { SseDecoder } from '../../streaming/index.ts';
+import type { ResponseObserver } from '../types.ts';
+import { chatChunkToEvents, decodeUsage } from './chat-to-events.ts';
 
-/**
- * Reads a relayed response for what Moat itself needs on the passthrough path — usage and the time of
- * the first token — without changing a byte the client gets. Stages that need the whole answer (the
- * reasoning veil, privacy restore) take the translating path and fold the full event stream instead.
- */
-export interface ResponseObserver {
-  /** Streamed body bytes, in whole SSE events, as they are forwarded. */
-  chunk(bytes: Buffer): void;
-  /** The stream ended normally. */
-  end(): void;
-  /** A whole non-streamed body. */
-  body(bytes: Buffer): void;
-  readonly usage: Usage | null;
-  readonly sawFirstToken: boolean;
-}
+const PROMPT_TOKENS = '"prompt_tokens"';
 
 /** Whether an event's data may carry what the observer still needs; the JSON is parsed only then. */
 function mayCarryUsage(data: string): boolean {
   return data.includes('"usage"') && !data.includes('"usage":null');
 }
 
+/**
+ * Reads a relayed OpenAI-wire response for what Moat itself needs on the passthrough path — usage and
+ * the time of the first token — without changing a byte the client gets. Stages that need the whole
+ * answer take the translating path and fold the full event stream instead.
+ */
 export class ChatUsageObserver implements ResponseObserver {
   usage: Usage | null = null;
   sawFirstToken = false;
@@ -45,6 +37,9 @@ export class ChatUsageObserver implements ResponseObserver {
   }
 
   chunk(bytes: Buffer): void {
+    // Chunks arrive in whole events, so one can be skipped without upsetting the parser. Once the
+    // first token is seen, only a usage object (which always names prompt_tokens) is still wanted.
+    if (this.sawFirstToken && !bytes.includes(PROMPT_TOKENS)) return;
     this.sse.feed(bytes);
   }
 

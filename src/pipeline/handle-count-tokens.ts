@@ -1,0 +1,38 @@
+import { decodeCountTokensRequest, validateCountTokensRequest } from '../dialects/anthropic-messages/index.ts';
+import { parseJsonObject } from '../dialects/openai-chat/index.ts';
+import { editJsonBody } from '../passthrough/index.ts';
+import { estimateInputTokens } from '../tokens/index.ts';
+import { authenticate } from './authenticate.ts';
+import type { Call } from './call.ts';
+import { PassthroughSink } from './passthrough-sink.ts';
+import { readBody } from './read-body.ts';
+import { relayUpstream } from './relay-upstream.ts';
+import { resolveTarget } from './resolve-target.ts';
+
+/** Counting needs no usage reading: the answer is the count. */
+const NO_USAGE = { chunk() {}, end() {}, body() {}, usage: null, sawFirstToken: false };
+
+/**
+ * POST /v1/messages/count_tokens. An Anthropic upstream counts for itself; for any other upstream Moat
+ * estimates (src/tokens) and says so in `x-moat-warnings`.
+ */
+export async function handleCountTokens(call: Call): Promise<void> {
+  authenticate(call);
+  const body = await readBody(call);
+  const wire = parseJsonObject(body);
+  const request = decodeCountTokensRequest(validateCountTokensRequest(wire));
+  const target = resolveTarget(call, request.model);
+  if (target.provider.nativeDialect === 'anthropic-messages') {
+    const upstreamBody = wire.model === target.upstreamModel ? body : editJsonBody(body, { set: { model: target.upstreamModel } });
+    await relayUpstream(call, target, { path: '/messages/count_tokens', body: upstreamBody, stream: false, sink: new PassthroughSink(NO_USAGE) });
+    return;
+  }
+  const answer = JSON.stringify({ input_tokens: estimateInputTokens(request) });
+  call.outcome.status = 200;
+  call.res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(answer)),
+    'x-moat-warnings': `estimated with the o200k_base tokenizer: provider '${target.provider.name}' cannot count tokens`,
+  });
+  call.res.end(answer);
+}

@@ -1,0 +1,18 @@
+import { decodeMessagesRequest, validateMessagesRequest } from '../dialects/anthropic-messages/index.ts';
+import { parseJsonObject } from '../dialects/openai-chat/index.ts';
+import { authenticate } from './authenticate.ts';
+import type { Call } from './call.ts';
+import { forwardChat } from './forward-chat.ts';
+import { readBody } from './read-body.ts';
+import { resolveTarget } from './resolve-target.ts';
+
+/** POST /v1/messages (Anthropic clients): the same stages as chat completions, in the same order. */
+export async function handleMessages(call: Call): Promise<void> {
+  authenticate(call);
+  const body = await readBody(call);
+  const wire = parseJsonObject(body);
+  const request = decodeMessagesRequest(validateMessagesRequest(wire));
+  call.stream = request.stream;
+  const target = resolveTarget(call, request.model);
+  await forwardChat(call, target, request, wire, body);
+}

@@ -1,0 +1,26 @@
+import type { Usage } from '../canonical/index.ts';
+import type { MoatError } from '../errors/index.ts';
+
+/** A whole answer for a client, ready to send. */
+export interface EncodedBody {
+  status: number;
+  contentType: string;
+  body: Buffer | string;
+}
+
+/**
+ * What the relay does with a successful upstream answer: pass its bytes on (passthrough) or translate
+ * them into the client's API. The relay owns the HTTP mechanics; a sink owns the content.
+ */
+export interface ResponseSink {
+  /** Streamed upstream bytes → what to write to the client now (null: nothing yet). */
+  streamChunk(bytes: Buffer): Buffer | string | null;
+  /** The upstream stream ended normally → the client stream's last bytes. */
+  streamEnd(): Buffer | string | null;
+  /** An error the stream itself reported (e.g. an error event), once seen; the relay ends the stream with it. */
+  readonly streamError: MoatError | null;
+  /** A whole non-streamed upstream body (status < 400) → the client's answer, or a typed error. */
+  body(bytes: Buffer, status: number, contentType: string): EncodedBody | MoatError;
+  readonly usage: Usage | null;
+  readonly sawFirstToken: boolean;
+}

@@ -1,0 +1,42 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import type { CanonicalRequest, ContentPart } from '../canonical/index.ts';
+
+/**
+ * An estimate of a request's input tokens for upstreams that cannot count them (count_tokens against
+ * an OpenAI-shaped model). o200k_base is the encoding of OpenAI's current models; other models'
+ * tokenizers differ by a few percent either way. Per-message and per-tool framing follow OpenAI's
+ * published counting recipe (3 tokens per message, 3 to prime the reply). Images count as a flat
+ * 1,600 tokens — Anthropic's figure for a full-size image, so the estimate errs high.
+ */
+export const IMAGE_TOKEN_ESTIMATE = 1600;
+const TOKENS_PER_MESSAGE = 3;
+const REPLY_PRIMING_TOKENS = 3;
+
+function partTokens(part: ContentPart): number {
+  switch (part.type) {
+    case 'text':
+    case 'reasoning':
+      return countTokens(part.text);
+    case 'image':
+      return IMAGE_TOKEN_ESTIMATE;
+    case 'tool-call':
+      return countTokens(part.name) + countTokens(part.arguments);
+    case 'tool-result':
+      return part.content.reduce((sum, p) => sum + partTokens(p), 0);
+    case 'redacted-reasoning':
+    case 'other':
+      return 0;
+  }
+}
+
+export function estimateInputTokens(request: CanonicalRequest): number {
+  let total = REPLY_PRIMING_TOKENS;
+  for (const message of request.messages) {
+    total += TOKENS_PER_MESSAGE;
+    for (const part of message.parts) total += partTokens(part);
+  }
+  for (const tool of request.options.tools ?? []) {
+    total += countTokens(JSON.stringify({ name: tool.name, description: tool.description ?? '', parameters: tool.parameters ?? {} }));
+  }
+  return total;
+}

@@ -1,0 +1,1 @@
+export { estimateInputTokens, IMAGE_TOKEN_ESTIMATE } from './estimate-input-tokens.ts';
