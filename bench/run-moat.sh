@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Measures Moat with ../shared/bench beside the floor (a bare node:http + undici proxy) and the peers,
 # all on the project's Node 24 (node_modules/.bin first on PATH). Any variable of the harness may be
-# set, e.g. `PEERS=baseline QUICK=1 npm run bench` or `API=anthropic npm run bench`.
+# set, e.g. `PEERS=baseline QUICK=1 npm run bench`. MOAT_CONFIG picks what is measured:
+#   bench/moat.bench.yaml                   OpenAI passthrough (default)
+#   bench/moat.anthropic-passthrough.yaml   with API=anthropic: Anthropic passthrough
+#   bench/moat.translate-to-anthropic.yaml  OpenAI clients translated to an Anthropic upstream
+#   bench/moat.translate-to-openai.yaml     with API=anthropic: Anthropic clients translated to OpenAI
 # Results land in bench/results/run-<time>/ (git-ignored); docs/benchmarks.md quotes them.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,7 +19,11 @@ export OUT_DIR="${OUT_DIR:-$root/bench/results/run-$(date +%Y%m%d-%H%M%S)}"
 export MOAT_BENCH_PORT="${MOAT_BENCH_PORT:-18810}"
 export TARGET="http://127.0.0.1:${MOAT_BENCH_PORT}/v1"
 export TARGET_NAME="${TARGET_NAME:-moat}"
-export TARGET_CMD="exec node $root/src/cli/main.ts serve --config $root/bench/moat.bench.yaml"
-export TARGET_HEADERS="Authorization: Bearer sk-bench-moat-client-0001"
+config="${MOAT_CONFIG:-$root/bench/moat.bench.yaml}"
+[[ "$config" = /* ]] || config="$root/$config"
+export MOAT_BENCH_UPSTREAM_KEY="${MOAT_BENCH_UPSTREAM_KEY:-sk-ant-bench}"
+export TARGET_CMD="exec node $root/src/cli/main.ts serve --config $config"
+# Anthropic clients send x-api-key and anthropic-version; Moat accepts either key header.
+export TARGET_HEADERS="Authorization: Bearer sk-bench-moat-client-0001||anthropic-version: 2023-06-01"
 echo "node $(node --version) from $(command -v node)"
 exec bash "$harness/run.sh"

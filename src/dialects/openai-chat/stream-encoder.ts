@@ -7,8 +7,9 @@ interface ChoiceState {
   /** Signed or encrypted reasoning blocks so far; re-sent whole each time one completes (see below). */
   details: Array<Record<string, unknown>>;
   pendingReasoning: string;
-  /** Tool index → whether its first delta (id, name) went out. */
+  /** Tool indexes whose first delta went out, and those whose id went out. */
   toolsStarted: Set<number>;
+  toolIdsSent: Set<number>;
 }
 
 /**
@@ -46,7 +47,7 @@ export class OpenAIChatStreamEncoder implements StreamEncoder {
   private state(choice: number): ChoiceState {
     let state = this.choices.get(choice);
     if (!state) {
-      state = { started: false, details: [], pendingReasoning: '', toolsStarted: new Set() };
+      state = { started: false, details: [], pendingReasoning: '', toolsStarted: new Set(), toolIdsSent: new Set() };
       this.choices.set(choice, state);
     }
     return state;
@@ -76,16 +77,21 @@ export class OpenAIChatStreamEncoder implements StreamEncoder {
         return this.chunk(event.choice, { reasoning_details: [...state.details] });
       }
       case 'tool-call-delta': {
+        // type goes out on a tool's first delta, id on the first delta that has it (OpenAI sends both
+        // first; other upstreams may send the id later), name whenever the upstream sent one.
         const state = this.state(event.choice);
         const call: Record<string, unknown> = { index: event.index };
+        const fn: Record<string, unknown> = { arguments: event.argumentsDelta };
         if (!state.toolsStarted.has(event.index)) {
           state.toolsStarted.add(event.index);
-          call.id = event.id ?? '';
           call.type = 'function';
-          call.function = { name: event.name ?? '', arguments: event.argumentsDelta };
-        } else {
-          call.function = { arguments: event.argumentsDelta };
         }
+        if (event.id && !state.toolIdsSent.has(event.index)) {
+          state.toolIdsSent.add(event.index);
+          call.id = event.id;
+        }
+        if (event.name) fn.name = event.name;
+        call.function = fn;
         return this.chunk(event.choice, { tool_calls: [call] });
       }
       case 'finish':

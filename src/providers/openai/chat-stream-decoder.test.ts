@@ -203,3 +203,35 @@ describe('ChatStreamDecoder on malformed and final events', () => {
     expect(decoder.done).toBe(false);
   });
 });
+
+describe('ChatStreamDecoder on fields of OpenAI-compatible servers', () => {
+  const event = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}): string =>
+    `data: ${JSON.stringify({ id: 'c1', model: 'm', created: 7, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
+
+  it('reads reasoning_content (DeepSeek, vLLM) and reasoning (Ollama) as reasoning deltas, before the text', () => {
+    const { events } = decode([enc.encode(`${event({ reasoning_content: 'Think' })}${event({ reasoning: ' more' })}${event({ content: 'Yes' })}data: [DONE]\n\n`)]);
+    expect(events.slice(1)).toEqual([
+      { type: 'reasoning-delta', choice: 0, text: 'Think' },
+      { type: 'reasoning-delta', choice: 0, text: ' more' },
+      { type: 'text-delta', choice: 0, text: 'Yes' },
+    ]);
+    expect(foldEvents(events).choices[0]!.parts).toEqual([
+      { type: 'reasoning', text: 'Think more' },
+      { type: 'text', text: 'Yes' },
+    ]);
+  });
+
+  it('reads cached prompt tokens; OpenAI reports no cache writes', () => {
+    const usage = { prompt_tokens: 2000, completion_tokens: 10, total_tokens: 2010, prompt_tokens_details: { cached_tokens: 1536 } };
+    const { events } = decode([enc.encode(`data: ${JSON.stringify({ id: 'c1', model: 'm', created: 7, choices: [], usage })}\n\n`)]);
+    expect(events.at(-1)).toEqual({ type: 'usage', usage: { inputTokens: 2000, outputTokens: 10, reasoningTokens: 0, cachedInputTokens: 1536, cacheWriteTokens: 0 } });
+  });
+
+  it('gives the same reasoning for a non-streamed body', () => {
+    const completion = { id: 'c1', model: 'm', created: 7, choices: [{ index: 0, message: { role: 'assistant', content: 'Yes', reasoning_content: 'Think more' }, finish_reason: 'stop' }] };
+    expect(foldEvents(chatCompletionToEvents(completion)).choices[0]!.parts).toEqual([
+      { type: 'reasoning', text: 'Think more' },
+      { type: 'text', text: 'Yes' },
+    ]);
+  });
+});

@@ -35,21 +35,38 @@ function encodeContent(parts: ContentPart[]): string | Array<Record<string, unkn
   return visible.map((p) => (p.type === 'text' ? { type: 'text', text: p.text } : imageUrl(p)));
 }
 
-function encodeMessages(message: CanonicalMessage): Array<Record<string, unknown>> {
-  if (message.role === 'tool') {
-    return message.parts.flatMap((part) =>
-      part.type === 'tool-result' ? [{ role: 'tool', tool_call_id: part.toolCallId, content: encodeContent(part.content) ?? '' }] : [],
-    );
+/**
+ * A canonical tool message → OpenAI `tool` messages. OpenAI tool messages hold text only, so images a
+ * tool returned follow in a user message; an error result is marked in its text. Both are announced
+ * in `warnings`.
+ */
+function encodeToolResults(message: CanonicalMessage, warnings: string[]): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const images: ImagePart[] = [];
+  for (const part of message.parts) {
+    if (part.type !== 'tool-result') continue;
+    const text = part.content.filter((p) => p.type === 'text').map((p) => p.text).join('');
+    const resultImages = part.content.filter((p) => p.type === 'image');
+    images.push(...resultImages);
+    if (resultImages.length > 0) warnings.push(`images of tool result '${part.toolCallId}' sent in a user message: OpenAI tool messages take only text`);
+    if (part.isError) warnings.push(`tool result '${part.toolCallId}' marked as an error in its text: OpenAI has no error flag`);
+    out.push({ role: 'tool', tool_call_id: part.toolCallId, content: part.isError ? `Error: ${text}` : text });
   }
+  if (images.length > 0) out.push({ role: 'user', content: images.map(imageUrl) });
+  return out;
+}
+
+function encodeMessages(message: CanonicalMessage, warnings: string[]): Array<Record<string, unknown>> {
+  if (message.role === 'tool') return encodeToolResults(message, warnings);
   if (message.role === 'assistant') {
     const calls = message.parts.filter((p) => p.type === 'tool-call');
-    const out: Record<string, unknown> = { role: 'assistant', content: encodeContent(message.parts) };
+    // OpenAI rejects an assistant turn with neither content nor tool calls (e.g. one that held only reasoning).
+    const out: Record<string, unknown> = { role: 'assistant', content: encodeContent(message.parts) ?? (calls.length > 0 ? null : '') };
     if (calls.length > 0) out.tool_calls = calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
     return [out];
   }
   const out: Record<string, unknown> = { role: message.role, content: encodeContent(message.parts) ?? '' };
   if (message.name) out.name = message.name;
-  // A user turn that also carried tool results (Anthropic puts both in one turn) was split by the dialect.
   return [out];
 }
 
@@ -61,7 +78,7 @@ export function encodeOpenAIRequest(
   warnings: string[] = [],
 ): Buffer {
   const o = request.options;
-  const body: Record<string, unknown> = { model: upstreamModel, messages: request.messages.flatMap(encodeMessages) };
+  const body: Record<string, unknown> = { model: upstreamModel, messages: request.messages.flatMap((m) => encodeMessages(m, warnings)) };
   if (o.maxOutputTokens !== undefined) body[model.reasoning ? 'max_completion_tokens' : options.maxTokensField] = o.maxOutputTokens;
   if (o.temperature !== undefined) body.temperature = o.temperature;
   if (o.topP !== undefined) body.top_p = o.topP;
