@@ -5,11 +5,6 @@ import { chatChunkToEvents, decodeUsage } from './chat-to-events.ts';
 
 const PROMPT_TOKENS = '"prompt_tokens"';
 
-/** Whether an event's data may carry what the observer still needs; the JSON is parsed only then. */
-function mayCarryUsage(data: string): boolean {
-  return data.includes('"usage"') && !data.includes('"usage":null');
-}
-
 /**
  * Reads a relayed OpenAI-wire response for what Moat itself needs on the passthrough path — usage and
  * the time of the first token — without changing a byte the client gets. Stages that need the whole
@@ -21,8 +16,9 @@ export class ChatUsageObserver implements ResponseObserver {
   private readonly sse = new SseDecoder((message) => this.onData(message.data));
 
   private onData(data: string): void {
-    // Until the first token every event is read; after it, only events that can hold usage.
-    if (this.sawFirstToken && !mayCarryUsage(data)) return;
+    // Until the first token every event is read; after it, only events that can hold usage (a usage
+    // object always names prompt_tokens).
+    if (this.sawFirstToken && !data.includes(PROMPT_TOKENS)) return;
     if (data === '[DONE]') return;
     let chunk: unknown;
     try {
