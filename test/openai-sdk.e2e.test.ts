@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_CASES, fixtureBytes, fixtureJson } from './support/fixtures.ts';
-import { CLIENT_KEY, startTestGateway, type TestGateway } from './support/start-gateway.ts';
+import { parseConfigText } from '../src/config/index.ts';
+import { CLIENT_KEY, startTestGateway, TEST_ENV, testConfigYaml, type TestGateway } from './support/start-gateway.ts';
 
 let moat: TestGateway;
 let client: OpenAI;
@@ -173,5 +174,54 @@ describe('passthrough', () => {
     // n: 1 and logprobs: false ask for nothing the target lacks.
     await client.chat.completions.create({ model: 'limited-text', messages: [{ role: 'user', content: 'hi' }], n: 1, logprobs: false });
     expect(moat.upstream.requests.length).toBe(before + 1);
+  });
+});
+
+describe('tool loop and self-hosted reasoning through the OpenAI client', () => {
+  it('a full tool-result round trip passes through (the upstream checks tool messages answer tool calls)', async () => {
+    const request = requestFor('chat-parallel-tools');
+    const first = await client.chat.completions.create(request);
+    const calls = first.choices[0]!.message.tool_calls!;
+    const second = await client.chat.completions.create({
+      ...request,
+      model: 'fx-chat-text',
+      messages: [
+        ...request.messages,
+        first.choices[0]!.message,
+        ...calls.map((c): OpenAI.Chat.ChatCompletionToolMessageParam => ({ role: 'tool', tool_call_id: c.id, content: 'done' })),
+      ],
+    });
+    expect(second.choices[0]!.finish_reason).toBe('stop');
+    const sent = JSON.parse(moat.upstream.lastRequest().body.toString()) as { messages: Array<{ role: string; tool_call_id?: string }> };
+    expect(sent.messages.filter((m) => m.role === 'tool').map((m) => m.tool_call_id)).toEqual(calls.map((c) => c.id));
+    // A tool message that answers nothing is refused by the upstream, and the client reads its 400.
+    const orphan = await client.chat.completions
+      .create({ model: 'fx-chat-text', messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'call_nope', content: 'done' }] })
+      .catch((e: unknown) => e);
+    expect(orphan).toBeInstanceOf(OpenAI.BadRequestError);
+  });
+
+  it('a <think>-tag model answers OpenAI clients with reasoning_content split from the text', async () => {
+    const strict = await startTestGateway({
+      config: (url, anthropicUrl) =>
+        parseConfigText(
+          testConfigYaml(url, anthropicUrl).replace('models:\n', 'models:\n  - { name: "qwq", provider: limited, model: fx-think-tags, reasoningFormat: think-tags }\n'),
+          'test',
+          TEST_ENV,
+        ),
+    });
+    try {
+      const qwq = new OpenAI({ baseURL: strict.baseURL, apiKey: CLIENT_KEY, maxRetries: 0 });
+      const params = { model: 'qwq', messages: [{ role: 'user' as const, content: 'A haiku about rain.' }] };
+      const plain = await qwq.chat.completions.create(params);
+      const message = plain.choices[0]!.message as OpenAI.Chat.ChatCompletionMessage & { reasoning_content?: string };
+      expect(message.content).toBe('Soft rain on the roof\nwhispers to the sleeping town\nmorning finds it gone');
+      expect(message.reasoning_content).toBe('\nThe user wants a haiku about rain. Five, seven, five.\n');
+      const streamed = await qwq.chat.completions.stream({ ...params, stream: true, stream_options: { include_usage: true } }).finalChatCompletion();
+      expect(streamed.choices[0]!.message.content).toBe(message.content);
+      expect(streamed.usage).toEqual(plain.usage);
+    } finally {
+      await strict.close();
+    }
   });
 });

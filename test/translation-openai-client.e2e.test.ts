@@ -190,6 +190,26 @@ describe('Anthropic client → Anthropic upstream (passthrough)', () => {
     expect(metrics).toMatch(/moat_tokens_total\{provider="ant",model_route="ant\/\*",kind="output"\} [1-9]/);
   });
 
+  it('a thinking tool loop passes through with its signatures intact, stream and non-stream', async () => {
+    const client = new Anthropic({ baseURL: moat.origin, apiKey: CLIENT_KEY, maxRetries: 0 });
+    const request = { ...fixtureJson<Anthropic.MessageCreateParamsNonStreaming>('messages-thinking-tools.request.json'), model: 'ant/fx-messages-thinking-tools' };
+    const first = await client.messages.create(request);
+    const { parsed_output: _p, ...streamedFirst } = (await client.messages.stream(request).finalMessage()) as Anthropic.Message & { parsed_output?: unknown };
+    expect(streamedFirst).toEqual(first);
+    const toolUse = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')!;
+    const followUp = await client.messages.create({
+      ...request,
+      messages: [
+        ...request.messages,
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: '52°F, light rain' }] },
+      ],
+    });
+    expect(followUp.stop_reason).toBe('end_turn');
+    const sent = JSON.parse(moat.anthropic.lastRequest().body.toString()) as { messages: Array<{ content: Array<Record<string, unknown>> }> };
+    expect(sent.messages[1]!.content[0]).toEqual(first.content[0]);
+  });
+
   it('count_tokens: passed to Anthropic, estimated elsewhere; models list in Anthropic shape', async () => {
     const client = new Anthropic({ baseURL: moat.origin, apiKey: CLIENT_KEY, maxRetries: 0 });
     const counted = await client.messages.countTokens({ model: 'ant/fx-messages-text', messages: [{ role: 'user', content: 'Hello there' }] });

@@ -7,12 +7,21 @@ import { relayUpstream } from './relay-upstream.ts';
 import { TranslatingSink } from './translating-sink.ts';
 
 /**
- * Stages 4–5 for chat: passthrough when the upstream speaks the client's API (the client's bytes, with
- * only the changed members rewritten), translation through the canonical model otherwise.
+ * Passthrough needs the upstream to speak the client's API, and its answer to be what the client
+ * should see: a model that writes its reasoning as `<think>` tags in the text is translated even for
+ * a client of its own API, so the reasoning is split from the answer.
+ */
+function canPassThrough(call: Call, target: Target): boolean {
+  return target.provider.nativeDialect === call.dialect.name && target.entry.reasoningFormat === 'fields';
+}
+
+/**
+ * Stages 4–5 for chat: passthrough when possible (the client's bytes, with only the changed members
+ * rewritten), translation through the canonical model otherwise.
  */
 export function forwardChat(call: Call, target: Target, request: CanonicalRequest, wire: Record<string, unknown>, body: Buffer): Promise<void> {
   const { chat } = target.provider;
-  if (target.provider.nativeDialect === call.dialect.name) {
+  if (canPassThrough(call, target)) {
     const edits = planRequestEdits(call, target, wire);
     return relayUpstream(call, target, {
       path: chat.path,

@@ -27,7 +27,7 @@ export async function handleCountTokens(call: Call): Promise<void> {
     await relayUpstream(call, target, { path: '/messages/count_tokens', body: upstreamBody, stream: false, sink: new PassthroughSink(NO_USAGE) });
     return;
   }
-  const answer = JSON.stringify({ input_tokens: estimateInputTokens(request) });
+  const answer = JSON.stringify({ input_tokens: await estimateInputTokens(request) });
   call.outcome.status = 200;
   call.res.writeHead(200, {
     'content-type': 'application/json',

@@ -1,5 +1,16 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { CanonicalRequest, ContentPart } from '../canonical/index.ts';
+
+type CountTokens = (text: string) => number;
+let loaded: Promise<CountTokens> | null = null;
+
+/**
+ * The encoding's tables take ~40 MB once loaded, so they are loaded on the first count rather than at
+ * start: most gateways never count tokens themselves.
+ */
+function tokenCounter(): Promise<CountTokens> {
+  loaded ??= import('gpt-tokenizer/encoding/o200k_base').then((module) => module.countTokens);
+  return loaded;
+}
 
 /**
  * An estimate of a request's input tokens for upstreams that cannot count them (count_tokens against
@@ -12,7 +23,7 @@ export const IMAGE_TOKEN_ESTIMATE = 1600;
 const TOKENS_PER_MESSAGE = 3;
 const REPLY_PRIMING_TOKENS = 3;
 
-function partTokens(part: ContentPart): number {
+function partTokens(part: ContentPart, countTokens: CountTokens): number {
   switch (part.type) {
     case 'text':
     case 'reasoning':
@@ -22,18 +33,19 @@ function partTokens(part: ContentPart): number {
     case 'tool-call':
       return countTokens(part.name) + countTokens(part.arguments);
     case 'tool-result':
-      return part.content.reduce((sum, p) => sum + partTokens(p), 0);
+      return part.content.reduce((sum, p) => sum + partTokens(p, countTokens), 0);
     case 'redacted-reasoning':
     case 'other':
       return 0;
   }
 }
 
-export function estimateInputTokens(request: CanonicalRequest): number {
+export async function estimateInputTokens(request: CanonicalRequest): Promise<number> {
+  const countTokens = await tokenCounter();
   let total = REPLY_PRIMING_TOKENS;
   for (const message of request.messages) {
     total += TOKENS_PER_MESSAGE;
-    for (const part of message.parts) total += partTokens(part);
+    for (const part of message.parts) total += partTokens(part, countTokens);
   }
   for (const tool of request.options.tools ?? []) {
     total += countTokens(JSON.stringify({ name: tool.name, description: tool.description ?? '', parameters: tool.parameters ?? {} }));
