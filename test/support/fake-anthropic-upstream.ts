@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { SseDecoder } from '../../src/streaming/index.ts';
+import { RecordingUpstream } from './recording-upstream.ts';
 
 /**
  * An Anthropic-shaped upstream that replays src/providers/anthropic/__fixtures__ and checks requests
@@ -17,12 +17,7 @@ import { SseDecoder } from '../../src/streaming/index.ts';
  *   midstream-error   stream error-midstream.sse (a 200 whose stream ends in an `error` event)
  * Also POST /v1/messages/count_tokens (count-tokens.response.json) and GET /v1/models (models-list).
  */
-export interface RecordedAnthropicRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-}
+export type { RecordedRequest as RecordedAnthropicRequest } from './recording-upstream.ts';
 
 type Json = Record<string, unknown>;
 interface Block extends Json {
@@ -47,18 +42,14 @@ const blocksOf = (turn: Turn): Block[] =>
 
 class InvalidRequest extends Error {}
 
-export class FakeAnthropicUpstream {
-  readonly requests: RecordedAnthropicRequest[] = [];
-  /** Requests whose client (Moat) went away before the response ended. */
-  abortedRequests = 0;
+export class FakeAnthropicUpstream extends RecordingUpstream {
   readonly apiKey: string;
   private readonly secret: Buffer;
   /** `redacted_thinking` data the fake may have issued: the fixtures'. */
   private readonly issuedRedacted = new Set<string>();
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
 
   constructor(apiKey = 'sk-ant-upstream-test-key', secret: Buffer = randomBytes(32)) {
+    super();
     this.apiKey = apiKey;
     this.secret = secret;
     for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.response.json'))) {
@@ -73,46 +64,16 @@ export class FakeAnthropicUpstream {
     return createHmac('sha256', this.secret).update(thinking, 'utf8').digest('base64');
   }
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  protected respond(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    try {
+      this.answer(req, res, body);
+    } catch (error) {
+      if (!(error instanceof InvalidRequest)) throw error;
+      this.sendErrorBody(res, 400, 'invalid_request_error', error.message);
+    }
   }
 
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
-
-  lastRequest(): RecordedAnthropicRequest {
-    const last = this.requests.at(-1);
-    if (!last) throw new Error('the fake Anthropic upstream has received no request');
-    return last;
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      this.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-      res.once('close', () => {
-        if (!res.writableFinished) this.abortedRequests++;
-      });
-      try {
-        this.respond(req, res, body);
-      } catch (error) {
-        if (!(error instanceof InvalidRequest)) throw error;
-        this.sendErrorBody(res, 400, 'invalid_request_error', error.message);
-      }
-    });
-  }
-
-  private respond(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  private answer(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     const path = (req.url ?? '').split('?')[0];
     // The API takes the key as `x-api-key` or, as the official SDK 1.x sends it, `Authorization: Bearer`.
     if (req.headers['x-api-key'] !== this.apiKey && req.headers.authorization !== `Bearer ${this.apiKey}`) return this.sendErrorFixture(res, 401);

@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fixtureBytes } from './fixtures.ts';
+import { RecordingUpstream } from './recording-upstream.ts';
+
+export type { RecordedRequest } from './recording-upstream.ts';
 
 /**
  * An OpenAI-shaped upstream that replays the fixtures in src/providers/openai/__fixtures__ and checks
@@ -14,12 +15,6 @@ import { fixtureBytes } from './fixtures.ts';
  *   silent-<ms>          stream fx-chat-text after <ms> of silence following the headers
  *   flood-<mb>           stream <mb> MiB of events as fast as the socket takes them
  */
-export interface RecordedRequest {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-}
-
 const ERROR_FILES: Record<string, string> = {
   '400': 'error-400-invalid-param.json',
   '401': 'error-401-invalid-key.json',
@@ -50,53 +45,15 @@ function checkChatRequest(body: Record<string, unknown>): string | null {
   return null;
 }
 
-export class FakeUpstream {
-  readonly requests: RecordedRequest[] = [];
-  /** Requests whose client (Moat) went away before the response ended. */
-  abortedRequests = 0;
+export class FakeUpstream extends RecordingUpstream {
   /** Set by `flood-*` responses: whether the last write was refused by a full socket buffer. */
   floodBlocked = false;
   floodBytesWritten = 0;
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
   readonly apiKey: string;
 
   constructor(apiKey = 'sk-upstream-test-key') {
+    super();
     this.apiKey = apiKey;
-  }
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
-
-  lastRequest(): RecordedRequest {
-    const last = this.requests.at(-1);
-    if (!last) throw new Error('the fake upstream has received no request');
-    return last;
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      this.requests.push({ path: req.url ?? '', headers: req.headers, body });
-      res.once('close', () => {
-        if (!res.writableFinished) this.abortedRequests++;
-      });
-      this.respond(req, res, body);
-    });
   }
 
   private sendError(res: ServerResponse, status: number, extra: Record<string, string> = {}): void {
@@ -106,7 +63,7 @@ export class FakeUpstream {
     res.end(body);
   }
 
-  private respond(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  protected respond(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) return this.sendError(res, 401);
     let parsed: Record<string, unknown>;
     try {

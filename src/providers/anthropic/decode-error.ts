@@ -1,8 +1,11 @@
-import { MoatError, type ErrorCode } from '../../errors/index.ts';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { MoatError } from '../../errors/index.ts';
+import { upstreamError } from '../../upstream/index.ts';
 import { isObject } from './loose-json.ts';
 
 /**
- * Anthropic error responses `{type:"error", error:{type, message}}` → typed errors, by status.
+ * Anthropic error responses `{type:"error", error:{type, message}}` → typed errors, by status
+ * (`src/upstream/upstream-error.ts` maps the statuses for every provider).
  * https://docs.anthropic.com/en/api/errors
  *
  * | status  | Anthropic `error.type`                         | Moat code              |
@@ -16,20 +19,6 @@ import { isObject } from './loose-json.ts';
  * | 503/529 | overloaded_error                               | upstream_overloaded    |
  * | other   | api_error…                                     | upstream_error         |
  */
-function codeForStatus(status: number): ErrorCode {
-  if (status === 400 || status === 422) return 'upstream_bad_request';
-  if (status === 401 || status === 403) return 'upstream_auth_failed';
-  if (status === 404) return 'upstream_not_found';
-  if (status === 408) return 'upstream_timeout';
-  if (status === 413) return 'body_too_large';
-  if (status === 429) return 'upstream_rate_limited';
-  if (status === 503 || status === 529) return 'upstream_overloaded';
-  return 'upstream_error';
-}
-
-/** Codes whose upstream message and `error.type` are the client's own business. */
-const KEEPS_UPSTREAM_DETAIL = new Set<ErrorCode>(['upstream_bad_request', 'upstream_not_found', 'upstream_rate_limited', 'body_too_large']);
-
 function readError(body: Buffer): { message: string | null; type: string | null } {
   let parsed: unknown;
   try {
@@ -44,22 +33,7 @@ function readError(body: Buffer): { message: string | null; type: string | null 
   };
 }
 
-export function decodeAnthropicError(
-  providerName: string,
-  status: number,
-  headers: Record<string, string | string[] | undefined>,
-  body: Buffer,
-): MoatError {
-  const fields = readError(body);
-  const code = codeForStatus(status);
-  const retryAfter = typeof headers['retry-after'] === 'string' ? headers['retry-after'] : null;
-  const keep = KEEPS_UPSTREAM_DETAIL.has(code);
-  // For credential failures the upstream message describes Moat's provider key, which the client must not see.
-  const message =
-    code === 'upstream_auth_failed'
-      ? `Upstream '${providerName}' refused Moat's credentials (HTTP ${status}); an operator must fix the provider key.`
-      : keep
-        ? (fields.message ?? `Upstream '${providerName}' answered HTTP ${status}.`)
-        : `Upstream '${providerName}' failed with HTTP ${status}${fields.message ? `: ${fields.message}` : ''}`;
-  return new MoatError(code, message, { upstreamCode: keep ? fields.type : null, retryAfter });
+export function decodeAnthropicError(providerName: string, status: number, headers: IncomingHttpHeaders, body: Buffer): MoatError {
+  const { message, type } = readError(body);
+  return upstreamError(providerName, status, headers, { message, code: type });
 }

@@ -1,4 +1,6 @@
-import { MoatError, type ErrorCode } from '../../errors/index.ts';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { MoatError } from '../../errors/index.ts';
+import { upstreamError, type UpstreamErrorFields } from '../../upstream/index.ts';
 
 /**
  * Upstream error responses of OpenAI and the servers that copy its API → typed errors.
@@ -6,12 +8,6 @@ import { MoatError, type ErrorCode } from '../../errors/index.ts';
  * llama.cpp `{error:{code:400,message,type}}`; Ollama `{error:{message}}` or `{error:"…"}`.
  * Statuses: https://platform.openai.com/docs/guides/error-codes
  */
-interface UpstreamErrorFields {
-  message: string | null;
-  param: string | null;
-  code: string | null;
-}
-
 function readFields(body: Buffer): UpstreamErrorFields {
   let parsed: unknown;
   try {
@@ -28,38 +24,6 @@ function readFields(body: Buffer): UpstreamErrorFields {
   return { message, param, code };
 }
 
-function codeForStatus(status: number): ErrorCode {
-  if (status === 400 || status === 422) return 'upstream_bad_request';
-  if (status === 401 || status === 403) return 'upstream_auth_failed';
-  if (status === 404) return 'upstream_not_found';
-  if (status === 408) return 'upstream_timeout';
-  if (status === 413) return 'body_too_large';
-  if (status === 429) return 'upstream_rate_limited';
-  if (status === 503 || status === 529) return 'upstream_overloaded';
-  return 'upstream_error';
-}
-
-export function decodeOpenAIError(
-  providerName: string,
-  status: number,
-  headers: Record<string, string | string[] | undefined>,
-  body: Buffer,
-): MoatError {
-  const fields = readFields(body);
-  const code = codeForStatus(status);
-  const retryAfter = typeof headers['retry-after'] === 'string' ? headers['retry-after'] : null;
-  // The upstream's message is the client's best clue for its own mistakes; for credential failures it
-  // describes Moat's provider key, which the client must not see.
-  const message =
-    code === 'upstream_auth_failed'
-      ? `Upstream '${providerName}' refused Moat's credentials (HTTP ${status}); an operator must fix the provider key.`
-      : code === 'upstream_bad_request' || code === 'upstream_not_found' || code === 'upstream_rate_limited' || code === 'body_too_large'
-        ? fields.message ?? `Upstream '${providerName}' answered HTTP ${status}.`
-        : `Upstream '${providerName}' failed with HTTP ${status}${fields.message ? `: ${fields.message}` : ''}`;
-  const keepUpstreamCode = code === 'upstream_bad_request' || code === 'upstream_not_found' || code === 'upstream_rate_limited';
-  return new MoatError(code, message, {
-    param: fields.param,
-    upstreamCode: keepUpstreamCode ? fields.code : null,
-    retryAfter,
-  });
+export function decodeOpenAIError(providerName: string, status: number, headers: IncomingHttpHeaders, body: Buffer): MoatError {
+  return upstreamError(providerName, status, headers, readFields(body));
 }
