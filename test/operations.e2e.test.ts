@@ -54,7 +54,7 @@ describe('config reload', () => {
     const upstreamUrl = await upstream.start();
     const dir = mkdtempSync(join(tmpdir(), 'moat-reload-'));
     const file = join(dir, 'moat.yaml');
-    const base = testConfigYaml(upstreamUrl).replace('log: { level: info }', 'log: { level: silent }');
+    const base = `${testConfigYaml(upstreamUrl).replace('log: { level: info }', 'log: { level: silent }')}\nstorage: { enabled: false }\n`;
     writeFileSync(file, base);
     const serving = await serve({ configPath: file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey } });
     const client = new OpenAI({ baseURL: `${serving.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });

@@ -46,7 +46,9 @@ describe('moat CLI', () => {
 
   it('serves on embedded defaults and stops cleanly on SIGTERM', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(node, [`${root}bin/moat.js`, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A fresh folder as working directory: embedded defaults keep their database in ./.moat/.
+    const cwd = mkdtempSync(join(tmpdir(), 'moat-cli-serve-'));
+    const child = spawn(node, [`${root}bin/moat.js`, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const url = await new Promise<string>((resolve, reject) => {
@@ -67,5 +69,6 @@ describe('moat CLI', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
     expect(out).toContain('shutdown complete');
+    expect(existsSync(join(cwd, '.moat', 'moat.db'))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/index.ts';
+import { registerKeyCommands } from '../keys/index.ts';
 import { serve } from '../server/index.ts';
 
 function parsePort(value: string): number {
@@ -35,6 +36,7 @@ export function buildCli(): Command {
         throw error;
       }
     });
+  registerKeyCommands(program);
   return program;
 }
 

@@ -7,6 +7,8 @@ export const DEFAULT_CONFIG_YAML = `
 server:
   host: 127.0.0.1
   port: \${MOAT_PORT:-4100}
+storage:
+  url: \${DATABASE_URL:-}
 providers:
   openai:
     type: openai

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pricingConfigSchema } from '../pricing/index.ts';
 
 /**
  * The config file's shape. Every field has a default, so an empty file is a valid config.
@@ -86,6 +87,15 @@ const authKeySchema = z
     message: 'give exactly one of `key`, `keyEnv` or `keySha256`',
   });
 
+const adminKeySchema = z
+  .strictObject({
+    name: z.string().min(1),
+    role: z.enum(['admin', 'read-only']).default('admin'),
+    keyEnv: z.string().optional(),
+    keySha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (sha256 of the key)').optional(),
+  })
+  .refine((k) => (k.keyEnv === undefined) !== (k.keySha256 === undefined), { message: 'give exactly one of `keyEnv` or `keySha256`' });
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -102,6 +112,16 @@ export const configSchema = z.strictObject({
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),
+  storage: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Keys, tenants and the usage ledger in a database; off, only `auth.keys` are known and nothing is metered.'),
+      path: z.string().min(1).default('.moat/moat.db').describe('The embedded SQLite database file.'),
+      url: z.string().optional().describe('A postgres:// URL: use PostgreSQL instead of the embedded database.'),
+      journalDir: z.string().min(1).default('.moat/journal').describe('Where ledger rows are journaled before they reach the database.'),
+    })
+    .default({ enabled: true, path: '.moat/moat.db', journalDir: '.moat/journal' }),
+  admin: z.strictObject({ keys: z.array(adminKeySchema).default([]) }).default({ keys: [] }),
+  pricing: pricingConfigSchema.default({ models: [] }),
   providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider names use a-z, 0-9, _ and -'), providerSchema).default({}),
   models: z.array(modelSchema).default([]),
 });

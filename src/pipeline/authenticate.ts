@@ -1,5 +1,5 @@
 import { MoatError } from '../errors/index.ts';
-import type { Call } from './call.ts';
+import type { Call, CallerKey } from './call.ts';
 import { hashApiKey } from './runtime.ts';
 
 /** The client's key, from `Authorization: Bearer …` (OpenAI clients) or `x-api-key` (Anthropic clients). */
@@ -13,18 +13,40 @@ function presentedKey(call: Call): string | null {
   return typeof header === 'string' && header !== '' ? header : null;
 }
 
+/** Keys from config belong to the `default` tenant; the ledger names them `config:<name>`. */
+function configKey(name: string): CallerKey {
+  return { id: `config:${name}`, tenantId: 'default', name, tier: 'standard', class: 'internal', allowedModels: null };
+}
+
+/** Who a keyless loopback client is when no key exists anywhere (decision 0006). */
+export const ANONYMOUS_KEY: CallerKey = { id: 'anonymous', tenantId: 'default', name: 'anonymous', tier: 'standard', class: 'internal', allowedModels: null };
+
 /**
- * Stage 1. With no keys configured, Moat listens on loopback only (config refuses otherwise) and lets
- * every local client in; `moat serve` warns about it at start.
+ * Stage 1. A key is checked against config keys, then stored keys (src/keys: an in-memory registry,
+ * so a hit costs no database query). With no keys anywhere Moat listens on loopback only (config
+ * refuses otherwise) and lets every local client in; `moat serve` warns about it at start.
  */
-export function authenticate(call: Call): void {
+export async function authenticate(call: Call): Promise<void> {
   const hashes = call.runtime.keyHashes;
-  if (hashes.size === 0) return;
+  const stored = call.keys;
+  if (hashes.size === 0 && (stored === null || stored.empty)) {
+    // No keys anywhere: whatever the client sends (SDKs insist on some key) is not checked.
+    call.key = ANONYMOUS_KEY;
+    return;
+  }
   const key = presentedKey(call);
   if (key === null) {
     throw new MoatError('missing_api_key', 'No API key: send `Authorization: Bearer <key>` or `x-api-key: <key>`.');
   }
-  const name = hashes.get(hashApiKey(key));
-  if (name === undefined) throw new MoatError('invalid_api_key', 'The API key is not valid.');
-  call.keyName = name;
+  const hash = hashApiKey(key);
+  const name = hashes.get(hash);
+  if (name !== undefined) {
+    call.keyName = name;
+    call.key = configKey(name);
+    return;
+  }
+  const found = stored ? await stored.lookup(hash, Date.now()) : undefined;
+  if (found === undefined) throw new MoatError('invalid_api_key', 'The API key is not valid.');
+  call.keyName = found.name;
+  call.key = found;
 }

@@ -6,7 +6,7 @@ import type { Provider } from '../providers/index.ts';
 import type { GatewayMetrics, Logger } from '../telemetry/index.ts';
 import type { Runtime } from './runtime.ts';
 
-export type Endpoint = 'chat_completions' | 'messages' | 'count_tokens' | 'embeddings' | 'models' | 'health' | 'ready' | 'metrics' | 'unknown';
+export type Endpoint = 'chat_completions' | 'messages' | 'count_tokens' | 'embeddings' | 'models' | 'health' | 'ready' | 'metrics' | 'admin' | 'unknown';
 
 /** Where a request is going. */
 export interface Target {
@@ -22,6 +22,26 @@ export interface Outcome {
   /** Milliseconds from arrival to the first token sent to the client (streams). */
   ttftMs: number | null;
   clientClosed: boolean;
+  /** What the request cost, in micro-USD, once metered; null when it was not priced. */
+  costMicros: bigint | null;
+}
+
+/** Finds a usable stored key by the sha256 of what the client sent. */
+export interface KeyLookup {
+  lookup(keyHash: string, now: number): Promise<CallerKey | undefined>;
+  /** Whether any stored key exists: with none (and none in config), loopback clients need no key. */
+  readonly empty: boolean;
+}
+
+/** The client key a request was authenticated with. */
+export interface CallerKey {
+  id: string;
+  tenantId: string;
+  name: string;
+  tier: string;
+  class: 'internal' | 'external';
+  /** null: every model. */
+  allowedModels: readonly string[] | null;
 }
 
 /** One request's context, passed to every stage. */
@@ -37,7 +57,15 @@ export interface Call {
   /** The API the client speaks: its error bodies, stream frames and answers. */
   readonly dialect: Dialect;
   keyName: string | null;
+  key: CallerKey | null;
+  /** Stored keys (src/keys), when storage is attached. */
+  readonly keys: KeyLookup | null;
+  /** Meters the request once, just before its last bytes go out (see finalize.ts); null: not metered. */
+  readonly meter: ((call: Call) => void) | null;
+  finalized: boolean;
   stream: boolean;
+  /** The model name the client asked for, once decoded. */
+  requestedModel: string | null;
   target: Target | null;
   /** Options Moat dropped or changed; sent as `x-moat-warnings`. */
   readonly warnings: string[];

@@ -11,7 +11,7 @@ import { resolveTarget } from './resolve-target.ts';
  * plan edits or translate → relay upstream → record (in the server, when the response closes).
  */
 export async function handleChatCompletions(call: Call): Promise<void> {
-  authenticate(call);
+  await authenticate(call);
   const body = await readBody(call);
   const wire = parseJsonObject(body);
   const request = decodeChatRequest(validateChatRequest(wire));

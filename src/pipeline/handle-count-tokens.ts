@@ -17,7 +17,7 @@ const NO_USAGE = { chunk() {}, end() {}, body() {}, usage: null, sawFirstToken: 
  * estimates (src/tokens) and says so in `x-moat-warnings`.
  */
 export async function handleCountTokens(call: Call): Promise<void> {
-  authenticate(call);
+  await authenticate(call);
   const body = await readBody(call);
   const wire = parseJsonObject(body);
   const request = decodeCountTokensRequest(validateCountTokensRequest(wire));

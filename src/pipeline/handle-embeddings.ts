@@ -11,7 +11,7 @@ import { PassthroughSink } from './passthrough-sink.ts';
 
 /** POST /v1/embeddings: the same stages as chat, never streamed. */
 export async function handleEmbeddings(call: Call): Promise<void> {
-  authenticate(call);
+  await authenticate(call);
   const body = await readBody(call);
   const wire = parseJsonObject(body);
   const request = validateEmbeddingsRequest(wire);

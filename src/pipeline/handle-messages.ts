@@ -8,7 +8,7 @@ import { resolveTarget } from './resolve-target.ts';
 
 /** POST /v1/messages (Anthropic clients): the same stages as chat completions, in the same order. */
 export async function handleMessages(call: Call): Promise<void> {
-  authenticate(call);
+  await authenticate(call);
   const body = await readBody(call);
   const wire = parseJsonObject(body);
   const request = decodeMessagesRequest(validateMessagesRequest(wire));

@@ -4,6 +4,7 @@ import { MoatError, toMoatError } from '../errors/index.ts';
 import { mapTransportError } from '../upstream/index.ts';
 import type { Call, Target } from './call.ts';
 import type { ResponseSink } from './response-sink.ts';
+import { finalize, formatCost } from './finalize.ts';
 import { sendError, writeStreamError } from './send-error.ts';
 
 export interface UpstreamRequest {
@@ -119,6 +120,9 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
       if (out !== null) this.write(out);
       this.call.outcome.status = this.status;
       this.finish();
+      finalize(this.call);
+      // The cost is known only now: it follows the stream as an HTTP trailer.
+      if (this.call.outcome.costMicros !== null) this.call.res.addTrailers({ 'x-moat-cost': formatCost(this.call.outcome.costMicros) });
       this.call.res.end();
       return;
     }
@@ -133,18 +137,17 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
       this.fail(answer);
       return;
     }
+    this.call.outcome.status = answer.status;
+    this.finish();
+    finalize(this.call);
     if (this.call.res.headersSent) {
       // A keep-alive already committed a stream, but the upstream answered with a plain body.
       this.call.res.end(answer.body);
-      this.finish();
       return;
     }
-    this.call.outcome.status = answer.status;
-    this.call.res.writeHead(
-      answer.status,
-      this.responseHeaders({ 'content-type': answer.contentType, 'content-length': String(Buffer.byteLength(answer.body)) }),
-    );
-    this.finish();
+    const headers: Record<string, string> = { 'content-type': answer.contentType, 'content-length': String(Buffer.byteLength(answer.body)) };
+    if (this.call.outcome.costMicros !== null) headers['x-moat-cost'] = formatCost(this.call.outcome.costMicros);
+    this.call.res.writeHead(answer.status, this.responseHeaders(headers));
     this.call.res.end(answer.body);
   }
 
@@ -165,7 +168,9 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     const { res } = this.call;
     if (res.headersSent) return;
     this.call.outcome.status = 200;
-    res.writeHead(200, this.responseHeaders({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }));
+    const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+    if (this.call.meter) headers.trailer = 'x-moat-cost';
+    res.writeHead(200, this.responseHeaders(headers));
     res.flushHeaders();
   }
 
@@ -194,6 +199,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     }
     this.call.outcome.status = error.status;
     this.call.outcome.errorCode = error.code;
+    finalize(this.call);
     if (this.request.stream) {
       if (lastOutput !== null) res.write(lastOutput);
       writeStreamError(this.call, error);

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { ConfigError, type Env, type MoatConfig } from '../config/index.ts';
+import { createPriceBook, type PriceBook } from '../pricing/index.ts';
 import { createProviders, type Provider } from '../providers/index.ts';
 import { ModelTable } from '../routing/index.ts';
 
@@ -13,6 +14,10 @@ export interface Runtime {
   readonly keyHashes: ReadonlyMap<string, string>;
   readonly providers: ReadonlyMap<string, Provider>;
   readonly models: ModelTable;
+  /** The built-in price catalog with this config's `pricing` overrides. */
+  readonly prices: PriceBook;
+  /** Keys of the admin API, hashed, with their roles. */
+  readonly adminKeys: ReadonlyArray<{ name: string; keyHash: string; role: 'admin' | 'read-only' }>;
 }
 
 export function hashApiKey(key: string): string {
@@ -35,13 +40,29 @@ function resolveKeyHashes(config: MoatConfig, env: Env): Map<string, string> {
   return hashes;
 }
 
+function resolveAdminKeys(config: MoatConfig, env: Env): Runtime['adminKeys'] {
+  const problems: string[] = [];
+  const keys = config.admin.keys.flatMap((entry, i) => {
+    if (entry.keySha256) return [{ name: entry.name, keyHash: entry.keySha256, role: entry.role }];
+    const value = entry.keyEnv ? env[entry.keyEnv] : undefined;
+    if (value) return [{ name: entry.name, keyHash: hashApiKey(value), role: entry.role }];
+    problems.push(`admin.keys[${i}].keyEnv: environment variable ${entry.keyEnv ?? ''} is not set`);
+    return [];
+  });
+  if (problems.length > 0) throw new ConfigError('admin keys', problems);
+  return keys;
+}
+
 export function buildRuntime(config: MoatConfig, env: Env): Runtime {
   const keyHashes = resolveKeyHashes(config, env);
+  const adminKeys = resolveAdminKeys(config, env);
   return {
     config,
     keyHashes,
     providers: createProviders(config.providers, config.timeouts, env),
     models: new ModelTable(config.models),
+    prices: createPriceBook(config.pricing),
+    adminKeys,
   };
 }
 

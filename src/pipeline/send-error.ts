@@ -1,11 +1,13 @@
 import type { MoatError } from '../errors/index.ts';
 import type { Call } from './call.ts';
+import { finalize } from './finalize.ts';
 
 /** Answers with the error in the client's dialect; the one way errors leave Moat before headers are sent. */
 export function sendError(call: Call, error: MoatError): void {
   const { res } = call;
   call.outcome.status = error.status;
   call.outcome.errorCode = error.code;
+  finalize(call);
   if (res.headersSent) {
     res.destroy();
     return;

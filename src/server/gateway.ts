@@ -13,9 +13,11 @@ import {
   handleEmbeddings,
   handleMessages,
   recordOutcome,
+  finalize,
   sendError,
   type Call,
   type Endpoint,
+  type KeyLookup,
   type Runtime,
 } from '../pipeline/index.ts';
 import { createLogger, GatewayMetrics, type Logger } from '../telemetry/index.ts';
@@ -27,6 +29,12 @@ export interface GatewayOptions {
   env?: Env;
   logger?: Logger;
   metrics?: GatewayMetrics;
+  /** Meters each request just before its last bytes go out (src/metering). */
+  meter?: (call: Call) => void;
+  /** Stored keys (src/keys). */
+  keys?: KeyLookup;
+  /** The `/admin` API, when storage is attached. */
+  admin?: (call: Call) => Promise<void>;
 }
 
 type Handler = (call: Call, gateway: Gateway) => void | Promise<void>;
@@ -65,12 +73,23 @@ export class Gateway {
   private inFlight = 0;
   private onIdle: (() => void) | null = null;
   draining = false;
+  /** Meters each model request (ledger row and cost); null when no storage is attached. */
+  private readonly meter: ((call: Call) => void) | null;
+  private readonly keys: KeyLookup | null;
+  private readonly admin: ((call: Call) => Promise<void>) | null;
+  /** The admin API routes methods itself (405 and 404 in its own answers). */
+  private readonly adminMethods: RouteSpec['methods'];
 
   constructor(options: GatewayOptions) {
     this.env = options.env ?? process.env;
     this.logger = options.logger ?? createLogger(options.config.log.level);
     this.metrics = options.metrics ?? new GatewayMetrics();
     this.runtime = buildRuntime(options.config, this.env);
+    this.meter = options.meter ?? null;
+    this.keys = options.keys ?? null;
+    this.admin = options.admin ?? null;
+    const admin = this.admin;
+    this.adminMethods = admin ? { GET: admin, POST: admin, DELETE: admin, PATCH: admin, PUT: admin } : {};
     this.server = createServer({ keepAliveTimeout: 75_000 }, (req, res) => this.onRequest(req, res));
   }
 
@@ -132,7 +151,7 @@ export class Gateway {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const route = ROUTES.get(path);
+    const route = ROUTES.get(path) ?? (path.startsWith('/admin/') && this.admin ? { endpoint: 'admin' as const, methods: this.adminMethods } : undefined);
     const call: Call = {
       id: requestIdFor(req.headers['x-request-id']),
       startedAt: performance.now(),
@@ -144,10 +163,15 @@ export class Gateway {
       metrics: this.metrics,
       dialect: clientDialect(req, route),
       keyName: null,
+      key: null,
+      keys: this.keys,
+      meter: this.meter,
+      requestedModel: null,
+      finalized: false,
       stream: false,
       target: null,
       warnings: [],
-      outcome: { status: 0, errorCode: null, usage: null, ttftMs: null, clientClosed: false },
+      outcome: { status: 0, errorCode: null, usage: null, ttftMs: null, clientClosed: false, costMicros: null },
     };
     res.setHeader('x-request-id', call.id);
     // Anthropic's SDKs read the id from `request-id`.
@@ -191,6 +215,7 @@ export class Gateway {
     this.inFlight--;
     this.metrics.inFlight.dec();
     if (!call.res.writableFinished) call.outcome.clientClosed = true;
+    finalize(call);
     try {
       recordOutcome(call);
     } catch (error) {

@@ -1,6 +1,8 @@
 import { ConfigError, loadConfigFile, loadDefaultConfig, watchConfigFile, type Env, type LoadedConfig } from '../config/index.ts';
 import { createLogger, GatewayMetrics } from '../telemetry/index.ts';
+import { createAdminEndpoint } from './admin-endpoint.ts';
 import { Gateway } from './gateway.ts';
+import { openServices } from './open-services.ts';
 
 export interface ServeOptions {
   configPath?: string;
@@ -31,11 +33,27 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     withOverrides(options.configPath ? loadConfigFile(options.configPath, env) : loadDefaultConfig(env), options);
   const loaded = load();
   const logger = createLogger(loaded.config.log.level);
-  const gateway = new Gateway({ config: loaded.config, env, logger, metrics: new GatewayMetrics({ processMetrics: true }) });
-  const { url } = await gateway.listen();
-  logger.info({ url, config: loaded.source, models: loaded.config.models.length, providers: Object.keys(loaded.config.providers) }, 'moat listening');
-  if (loaded.config.auth.keys.length === 0) {
-    logger.warn('auth.keys is empty: any local client may call this gateway (allowed on loopback only)');
+  const services = await openServices(loaded.config, logger);
+  const gateway = new Gateway({
+    config: loaded.config,
+    env,
+    logger,
+    metrics: new GatewayMetrics({ processMetrics: true }),
+    ...(services ? { keys: services.keys, meter: services.meter, admin: createAdminEndpoint(services.storage) } : {}),
+  });
+  let url: string;
+  try {
+    ({ url } = await gateway.listen());
+  } catch (error) {
+    await services?.close();
+    throw error;
+  }
+  logger.info(
+    { url, config: loaded.source, models: loaded.config.models.length, providers: Object.keys(loaded.config.providers), storage: services?.storage.backend ?? 'off' },
+    'moat listening',
+  );
+  if (loaded.config.auth.keys.length === 0 && (services === null || services.keys.empty)) {
+    logger.warn('no client keys in config or storage: any local client may call this gateway (allowed on loopback only); create one with `moat keys create`');
   }
 
   let unwatch = (): void => {};
@@ -60,6 +78,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
       unwatch();
       logger.info('shutting down: finishing requests in flight');
       await gateway.shutdown();
+      await services?.close();
     })());
 
   if (options.handleSignals) {

@@ -1,0 +1,27 @@
+import type { EpochMs, Storage } from '../storage/index.ts';
+import type { AdminRole } from './admin-auth.ts';
+
+export type AdminStores = Pick<Storage, 'tenants' | 'keys'>;
+
+export interface AdminContext {
+  stores: AdminStores;
+  /** The caller's role; `callAdminRoute` checks it against the route's. */
+  role: AdminRole;
+  now: EpochMs;
+}
+
+/** What a request brings, before validation: path parameters, the query string and the parsed body. */
+export interface AdminInput {
+  params?: Readonly<Record<string, string>>;
+  query?: Readonly<Record<string, string>>;
+  body?: unknown;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface AdminResult {
+  status: number;
+  body: { [key: string]: JsonValue };
+}
+
+export type AdminHandler = (ctx: AdminContext, input: AdminInput) => Promise<AdminResult>;

@@ -1,0 +1,13 @@
+export { authenticateAdmin, requireRole } from './admin-auth.ts';
+export type { AdminKey, AdminPrincipal, AdminRole, RequestHeaders } from './admin-auth.ts';
+export type { AdminContext, AdminHandler, AdminInput, AdminResult, AdminStores, JsonValue } from './admin-context.ts';
+export { adminErrorBody } from './admin-error-body.ts';
+export { ADMIN_ROUTES, callAdminRoute, matchAdminRoute } from './admin-routes.ts';
+export type { AdminRoute, AdminRouteMatch } from './admin-routes.ts';
+export { AdminValidationError } from './admin-validation.ts';
+export type { FieldError } from './admin-validation.ts';
+export type { KeyView, TenantView } from './admin-views.ts';
+export { handleAdminRequest } from './handle-admin-request.ts';
+export type { AdminApi, AdminRequest, AdminResponse } from './handle-admin-request.ts';
+export { createKey, listKeys, revokeKey, rotateKey } from './key-handlers.ts';
+export { createTenant, listTenants } from './tenant-handlers.ts';

@@ -1,0 +1,139 @@
+import type { Command } from 'commander';
+import { createKey, createTenant, listKeys, listTenants, revokeKey, rotateKey } from '../admin/index.ts';
+import type { AdminContext, AdminResult, KeyView, TenantView } from '../admin/index.ts';
+import { AdminValidationError } from '../admin/index.ts';
+import { MoatError } from '../errors/index.ts';
+import { DEFAULT_SQLITE_PATH, openStorage } from '../storage/index.ts';
+import type { StorageOptions } from '../storage/index.ts';
+
+interface StorageFlags {
+  db?: string;
+  json?: boolean;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Handler fields named as the CLI's flags, so a validation error points at what to type. */
+const FLAG_FOR_PARAM: Record<string, string> = { tenant: '--tenant', name: '--name', tier: '--tier', class: '--class', allowedModels: '--models', expiresAt: '--expires', metadata: '--metadata' };
+
+/**
+ * `moat tenants …` and `moat keys …`: the admin API's handlers with the `admin` role, on the database
+ * `--db` (a file, or a postgres:// URL), else `DATABASE_URL`, else the embedded default.
+ */
+export function registerKeyCommands(program: Command, env: Env = process.env): void {
+  const tenants = program.command('tenants').description('Create and list tenants.');
+  withStorage(tenants.command('create <name>').description('Create a tenant.').option('--metadata <json>', 'a JSON object kept with the tenant'))
+    .action(async (name: string, options: StorageFlags & { metadata?: string }, command: Command) => {
+      const body = { name, ...(options.metadata === undefined ? {} : { metadata: parseJsonFlag(command, '--metadata', options.metadata) }) };
+      const { body: tenant } = await runAdmin(command, options, env, (ctx) => createTenant(ctx, { body }));
+      print(command, options, tenant, () => `Created tenant ${tenant.name} (${tenant.id}).\n`);
+    });
+  withStorage(tenants.command('list').description('List tenants.')).action(async (options: StorageFlags, command: Command) => {
+    const { body } = await runAdmin(command, options, env, (ctx) => listTenants(ctx, {}));
+    const rows = (body.data as TenantView[]).map((t) => [t.id, t.name, t.createdAt]);
+    print(command, options, body, () => (rows.length === 0 ? 'No tenants.\n' : table(['ID', 'NAME', 'CREATED'], rows)));
+  });
+
+  const keys = program.command('keys').description('Create, list, revoke and rotate client keys.');
+  withStorage(
+    keys
+      .command('create')
+      .description('Create a key; it is printed once and never shown again.')
+      .requiredOption('--tenant <tenant>', 'tenant id or name')
+      .requiredOption('--name <name>', 'a name to tell the key apart')
+      .option('--tier <tier>', 'priority class for rate limits and queues (default standard)')
+      .option('--class <class>', 'internal (default) or external')
+      .option('--models <a,b>', 'allowed models, comma-separated (default: all)')
+      .option('--expires <ISO>', 'expiry, an ISO 8601 date or time')
+      .option('--metadata <json>', 'a JSON object kept with the key'),
+  ).action(async (options: StorageFlags & { tenant: string; name: string; tier?: string; class?: string; models?: string; expires?: string; metadata?: string }, command: Command) => {
+    const body = {
+      tenant: options.tenant,
+      name: options.name,
+      tier: options.tier,
+      class: options.class,
+      allowedModels: options.models?.split(',').map((m) => m.trim()).filter((m) => m !== ''),
+      expiresAt: options.expires,
+      metadata: options.metadata === undefined ? undefined : parseJsonFlag(command, '--metadata', options.metadata),
+    };
+    printSecret(command, options, await runAdmin(command, options, env, (ctx) => createKey(ctx, { body })));
+  });
+  withStorage(keys.command('list').description('List keys (prefixes only).').option('--tenant <tenant>', 'only this tenant (id or name)')).action(
+    async (options: StorageFlags & { tenant?: string }, command: Command) => {
+      const query: Record<string, string> = options.tenant === undefined ? {} : { tenant: options.tenant };
+      const [listed, tenantList] = await runAdmin(command, options, env, (ctx) => Promise.all([listKeys(ctx, { query }), listTenants(ctx, {})]));
+      const names = new Map((tenantList.body.data as TenantView[]).map((t) => [t.id, t.name]));
+      const rows = (listed.body.data as KeyView[]).map((k) => [k.id, names.get(k.tenantId) ?? k.tenantId, k.name, k.keyPrefix, k.tier, k.class, k.status, k.expiresAt ?? '-']);
+      print(command, options, listed.body, () => (rows.length === 0 ? 'No keys.\n' : table(['ID', 'TENANT', 'NAME', 'PREFIX', 'TIER', 'CLASS', 'STATUS', 'EXPIRES'], rows)));
+    },
+  );
+  withStorage(keys.command('revoke <id>').description('Revoke a key; every gateway refuses it within seconds.')).action(async (id: string, options: StorageFlags, command: Command) => {
+    const { body: key } = await runAdmin(command, options, env, (ctx) => revokeKey(ctx, { params: { id } }));
+    print(command, options, key, () => `Revoked key ${key.id} (${key.name}, ${key.keyPrefix}…).\n`);
+  });
+  withStorage(keys.command('rotate <id>').description('Revoke a key and create its replacement, printed once.')).action(async (id: string, options: StorageFlags, command: Command) => {
+    printSecret(command, options, await runAdmin(command, options, env, (ctx) => rotateKey(ctx, { params: { id } })));
+  });
+}
+
+function withStorage(command: Command): Command {
+  return command
+    .option('--db <path>', `SQLite file or postgres:// URL (default: $DATABASE_URL, else ${DEFAULT_SQLITE_PATH})`)
+    .option('--json', 'print JSON for machines');
+}
+
+function storageOptions(flags: StorageFlags, env: Env): StorageOptions {
+  const target = flags.db ?? env.DATABASE_URL;
+  if (target === undefined || target === '') return { path: DEFAULT_SQLITE_PATH };
+  return /^postgres(ql)?:\/\//i.test(target) ? { url: target } : { path: target };
+}
+
+/** Opens and migrates storage, runs `work` as an admin, closes; a MoatError becomes a CLI error (exit 1). */
+async function runAdmin<T>(command: Command, flags: StorageFlags, env: Env, work: (ctx: AdminContext) => Promise<T>): Promise<T> {
+  const storage = openStorage(storageOptions(flags, env));
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+  try {
+    await storage.migrate();
+    outcome = { ok: true, value: await work({ stores: storage, role: 'admin', now: Date.now() }) };
+  } catch (error) {
+    outcome = { ok: false, error };
+  } finally {
+    await storage.close();
+  }
+  if (outcome.ok) return outcome.value;
+  if (outcome.error instanceof MoatError) {
+    // Usage help would bury an answer from the store (not found, already exists).
+    command.showHelpAfterError(false).error(describeError(outcome.error), { exitCode: 1, code: `moat.${outcome.error.code}` });
+  }
+  throw outcome.error;
+}
+
+function describeError(error: MoatError): string {
+  if (!(error instanceof AdminValidationError)) return `error: ${error.message}`;
+  return ['error: invalid input', ...error.fields.map((f) => `  ${FLAG_FOR_PARAM[f.param] ?? f.param}: ${f.message}`)].join('\n');
+}
+
+function parseJsonFlag(command: Command, flag: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return command.error(`error: ${flag} must be JSON, e.g. '{"team":"search"}'`, { exitCode: 1 });
+  }
+}
+
+function print(command: Command, flags: StorageFlags, value: unknown, text: () => string): void {
+  command.configureOutput().writeOut!(flags.json ? `${JSON.stringify(value, null, 2)}\n` : text());
+}
+
+function printSecret(command: Command, flags: StorageFlags, result: AdminResult): void {
+  const { key, warning, record } = result.body as { key: string; warning: string; record: KeyView };
+  print(command, flags, result.body, () => `Key ${record.id} (${record.name}) for tenant ${record.tenantId}:\n\n  ${key}\n\n`);
+  // On stderr, so `--json` output and the key on stdout stay clean for pipes.
+  command.configureOutput().writeErr!(`warning: ${warning}\n`);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return `${[header, ...rows].map(line).join('\n')}\n`;
+}

@@ -1,0 +1,6 @@
+export { buildLedgerRow } from './build-ledger-row.ts';
+export type { BuiltLedgerRow, LedgerRowInput } from './build-ledger-row.ts';
+export { DEFAULT_JOURNAL_DIR, LedgerJournal } from './ledger-journal.ts';
+export type { JournalSegment, LedgerJournalOptions } from './ledger-journal.ts';
+export { LedgerWriter } from './ledger-writer.ts';
+export type { LedgerWriterOptions, LedgerWriterStats } from './ledger-writer.ts';

@@ -1,0 +1,20 @@
+import { handleAdminRequest, type AdminStores } from '../admin/index.ts';
+import { readBody, type Call } from '../pipeline/index.ts';
+
+/**
+ * `/admin/*`: the admin API (src/admin) over HTTP. Admin keys come from the runtime, so a config
+ * reload changes them; the stores are the gateway's database.
+ */
+export function createAdminEndpoint(stores: AdminStores): (call: Call) => Promise<void> {
+  return async (call) => {
+    const body = await readBody(call);
+    const response = await handleAdminRequest(
+      { stores, adminKeys: call.runtime.adminKeys },
+      { method: call.req.method ?? 'GET', url: call.req.url ?? '/', headers: call.req.headers, body, requestId: call.id },
+    );
+    if (response.error !== undefined) call.logger.error({ reqId: call.id, err: response.error }, 'admin request failed');
+    call.outcome.status = response.status;
+    call.res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) });
+    call.res.end(response.body);
+  };
+}

@@ -1,0 +1,64 @@
+import type { MoatConfig } from '../config/index.ts';
+import { KeyRegistry } from '../keys/key-registry.ts';
+import { LedgerJournal, LedgerWriter } from '../metering/index.ts';
+import { createMeter, type Call, type KeyLookup } from '../pipeline/index.ts';
+import { openStorage, type Storage } from '../storage/index.ts';
+import type { Logger } from '../telemetry/index.ts';
+
+/** What a served gateway has beyond its config: the database, stored keys and the ledger. */
+export interface GatewayServices {
+  storage: Storage;
+  keys: KeyLookup;
+  meter: (call: Call) => void;
+  ledger: LedgerWriter;
+  close(): Promise<void>;
+}
+
+/** How often an empty key table is checked for its first key (then auth is required from then on). */
+const EMPTY_POLL_MS = 2000;
+
+/**
+ * Opens the database (embedded SQLite, or PostgreSQL for a `postgres://` URL), migrates it, replays the
+ * ledger journal, and starts the key registry's refresh. Null when `storage.enabled` is false.
+ */
+export async function openServices(config: MoatConfig, logger: Logger): Promise<GatewayServices | null> {
+  if (!config.storage.enabled) return null;
+  const url = config.storage.url ? config.storage.url : undefined;
+  const storage = await openStorage(url ? { url } : { path: config.storage.path });
+  await storage.migrate();
+  const registry = new KeyRegistry(storage.keys, { onRefreshError: (error) => logger.warn({ err: error }, 'key refresh failed') });
+  registry.start();
+  const ledger = new LedgerWriter(storage.ledger, new LedgerJournal({ dir: config.storage.journalDir }), {
+    onError: (error) => logger.error({ err: error }, 'ledger write failed; rows stay journaled and are retried'),
+  });
+  await ledger.start();
+
+  let empty = (await storage.keys.listChangedSince(0)).length === 0;
+  const poll = setInterval(() => {
+    if (!empty) return clearInterval(poll);
+    storage.keys.listChangedSince(0).then(
+      (keys) => (empty = keys.length === 0),
+      (error: unknown) => logger.warn({ err: error }, 'key check failed'),
+    );
+  }, EMPTY_POLL_MS);
+  poll.unref();
+
+  const keys: KeyLookup = {
+    lookup: (hash, now) => registry.lookup(hash, now),
+    get empty() {
+      return empty;
+    },
+  };
+  return {
+    storage,
+    keys,
+    meter: createMeter(ledger),
+    ledger,
+    async close() {
+      clearInterval(poll);
+      registry.stop();
+      await ledger.stop();
+      await storage.close();
+    },
+  };
+}
