@@ -5,7 +5,7 @@ import { readBody, type Call } from '../pipeline/index.ts';
  * `/admin/*`: the admin API (src/admin) over HTTP. Admin keys come from the runtime, so a config
  * reload changes them; the stores are the gateway's database.
  */
-export function createAdminEndpoint(stores: AdminStores): (call: Call) => Promise<void> {
+export function createAdminEndpoint(stores: AdminStores, afterWrite: () => void = () => {}): (call: Call) => Promise<void> {
   return async (call) => {
     const body = await readBody(call);
     const response = await handleAdminRequest(
@@ -14,6 +14,8 @@ export function createAdminEndpoint(stores: AdminStores): (call: Call) => Promis
     );
     if (response.error !== undefined) call.logger.error({ reqId: call.id, err: response.error }, 'admin request failed');
     call.outcome.status = response.status;
+    // This replica applies its own key changes at once; the others on their next refresh.
+    if (call.req.method !== 'GET' && response.status < 300) afterWrite();
     call.res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) });
     call.res.end(response.body);
   };

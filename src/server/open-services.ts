@@ -11,6 +11,8 @@ export interface GatewayServices {
   keys: KeyLookup;
   meter: (call: Call) => void;
   ledger: LedgerWriter;
+  /** After an admin change on this replica: apply it now rather than on the next refresh. */
+  afterAdminWrite(): void;
   close(): Promise<void>;
 }
 
@@ -34,13 +36,14 @@ export async function openServices(config: MoatConfig, logger: Logger): Promise<
   await ledger.start();
 
   let empty = (await storage.keys.listChangedSince(0)).length === 0;
-  const poll = setInterval(() => {
-    if (!empty) return clearInterval(poll);
+  const checkEmpty = (): void => {
+    if (!empty) return;
     storage.keys.listChangedSince(0).then(
       (keys) => (empty = keys.length === 0),
       (error: unknown) => logger.warn({ err: error }, 'key check failed'),
     );
-  }, EMPTY_POLL_MS);
+  };
+  const poll = setInterval(() => (empty ? checkEmpty() : clearInterval(poll)), EMPTY_POLL_MS);
   poll.unref();
 
   const keys: KeyLookup = {
@@ -54,6 +57,10 @@ export async function openServices(config: MoatConfig, logger: Logger): Promise<
     keys,
     meter: createMeter(ledger),
     ledger,
+    afterAdminWrite() {
+      checkEmpty();
+      registry.refresh().catch((error: unknown) => logger.warn({ err: error }, 'key refresh failed'));
+    },
     async close() {
       clearInterval(poll);
       registry.stop();

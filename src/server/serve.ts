@@ -39,7 +39,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     env,
     logger,
     metrics: new GatewayMetrics({ processMetrics: true }),
-    ...(services ? { keys: services.keys, meter: services.meter, admin: createAdminEndpoint(services.storage) } : {}),
+    ...(services ? { keys: services.keys, meter: services.meter, admin: createAdminEndpoint(services.storage, () => services.afterAdminWrite()) } : {}),
   });
   let url: string;
   try {
