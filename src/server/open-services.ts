@@ -30,7 +30,11 @@ export async function openServices(config: MoatConfig, logger: Logger): Promise<
   await storage.migrate();
   const registry = new KeyRegistry(storage.keys, { onRefreshError: (error) => logger.warn({ err: error }, 'key refresh failed') });
   registry.start();
+  // Small, frequent batches: an embedded-database write runs on the event loop, and a 100-row insert
+  // holds it for a few milliseconds where a 500-row one held it for over ten.
   const ledger = new LedgerWriter(storage.ledger, new LedgerJournal({ dir: config.storage.journalDir }), {
+    flushMs: 50,
+    batchRows: 100,
     onError: (error) => logger.error({ err: error }, 'ledger write failed; rows stay journaled and are retried'),
   });
   await ledger.start();

@@ -16,8 +16,10 @@ const BUSY_TIMEOUT_MS = 5000;
 export function openSqlite(path: string): Kysely<MoatDatabase> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new DatabaseSync(path, { readBigInts: true, timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
-  // WAL lets readers run beside the writer. synchronous=NORMAL in WAL mode survives a killed process
-  // (the crash test) and loses at most the last commits on power loss, which is out of scope.
-  database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  // WAL lets readers run beside the writer. synchronous=OFF: commits and checkpoints reach the OS but
+  // are never fsynced, which survives a killed process (the crash test) and loses at most the
+  // last commits on power loss, which is out of scope. An fsync on the event loop at each WAL
+  // checkpoint cost the gateway 20–30 ms pauses under load (docs/benchmarks.md).
+  database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;');
   return new Kysely<MoatDatabase>({ dialect: new SqliteDialect({ database: adaptNodeSqlite(database) }) });
 }
