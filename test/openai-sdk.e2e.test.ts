@@ -110,6 +110,22 @@ describe('official openai client → Moat → OpenAI-shaped upstream', () => {
 });
 
 describe('passthrough', () => {
+  it('asks the upstream for usage on every stream, and hides the usage chunk from a client that did not ask', async () => {
+    const before = await (await fetch(`${moat.origin}/metrics`)).text();
+    const tokensBefore = Number(/moat_tokens_total\{provider="fake",model_route="fx-\*",kind="output"\} (\d+)/.exec(before)?.[1] ?? 0);
+    const stream = await client.chat.completions.create({ ...requestFor('chat-text'), stream: true });
+    const chunks: Array<{ choices: unknown[]; usage?: unknown }> = [];
+    for await (const chunk of stream) chunks.push(chunk as unknown as (typeof chunks)[number]);
+    const upstreamEvents = fixtureBytes('chat-text.stream.sse').toString('utf8').split('\n\n').filter((e) => e.startsWith('data: {'));
+    expect(chunks).toHaveLength(upstreamEvents.length - 1);
+    expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
+    const sent = JSON.parse(moat.upstream.lastRequest().body.toString()) as { stream_options?: unknown };
+    expect(sent.stream_options).toEqual({ include_usage: true });
+    const after = await (await fetch(`${moat.origin}/metrics`)).text();
+    const tokensAfter = Number(/moat_tokens_total\{provider="fake",model_route="fx-\*",kind="output"\} (\d+)/.exec(after)?.[1] ?? 0);
+    expect(tokensAfter - tokensBefore).toBe(23);
+  });
+
   it('forwards the body byte for byte when the model name needs no change', async () => {
     const original = fixtureBytes('chat-unknown-fields.request.json');
     const body = Buffer.from(original.toString('utf8').replace(/"model"\s*:\s*"[^"]*"/, '"model": "fx-chat-unknown-fields"'));

@@ -1,8 +1,9 @@
 import type { CanonicalRequest } from '../canonical/index.ts';
 import { editJsonBody, hasEdits } from '../passthrough/index.ts';
+import { stripUsageOnlyEvents } from '../providers/openai/index.ts';
 import type { Call, Target } from './call.ts';
 import { PassthroughSink } from './passthrough-sink.ts';
-import { checkTranslatedOptions, planRequestEdits } from './plan-request-edits.ts';
+import { checkTranslatedOptions, forceStreamUsage, planRequestEdits } from './plan-request-edits.ts';
 import { relayUpstream } from './relay-upstream.ts';
 import { TranslatingSink } from './translating-sink.ts';
 
@@ -23,11 +24,12 @@ export function forwardChat(call: Call, target: Target, request: CanonicalReques
   const { chat } = target.provider;
   if (canPassThrough(call, target)) {
     const edits = planRequestEdits(call, target, wire);
+    const stripUsage = call.dialect.name === 'openai-chat' && forceStreamUsage(target, wire, edits);
     return relayUpstream(call, target, {
       path: chat.path,
       body: hasEdits(edits) ? editJsonBody(body, edits) : body,
       stream: request.stream,
-      sink: new PassthroughSink(chat.createObserver()),
+      sink: new PassthroughSink(chat.createObserver(), stripUsage ? stripUsageOnlyEvents : undefined),
     });
   }
   checkTranslatedOptions(call, target, request);

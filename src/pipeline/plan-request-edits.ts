@@ -87,3 +87,18 @@ export function checkTranslatedOptions(call: Call, target: Target, request: Cano
   const dropped = unsupportedPresent(call, target, request.model, (param) => CANONICAL_VALUES[param]?.(request.options));
   for (const param of dropped) DROP_FROM_CANONICAL[param]?.(request.options);
 }
+
+/**
+ * Passthrough streams always ask the upstream for usage, so every request is metered; returns true
+ * when the client did not ask itself, and the usage chunk must be taken out of what it receives.
+ * Upstreams configured without `stream_options` are left alone (and metered without token counts).
+ */
+export function forceStreamUsage(target: Target, wire: Readonly<Record<string, unknown>>, edits: BodyEdits): boolean {
+  if (wire.stream !== true || target.provider.nativeDialect !== 'openai-chat') return false;
+  if (target.provider.unsupportedParams.has('stream_options') || target.entry.unsupportedParams.includes('stream_options')) return false;
+  const options = wire.stream_options;
+  const asked = typeof options === 'object' && options !== null && (options as { include_usage?: unknown }).include_usage === true;
+  if (asked) return false;
+  edits.set = { ...edits.set, stream_options: { ...(typeof options === 'object' && options !== null ? options : {}), include_usage: true } };
+  return true;
+}

@@ -5,3 +5,4 @@ export { createOpenAIProvider, createOpenAIWireProvider } from './create-openai-
 export { decodeOpenAIError } from './decode-error.ts';
 export { effortForBudget, encodeOpenAIRequest } from './encode-request.ts';
 export { ChatUsageObserver, EmbeddingsObserver } from './usage-observer.ts';
+export { stripUsageOnlyEvents } from './strip-usage-chunk.ts';
