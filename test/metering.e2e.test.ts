@@ -129,4 +129,18 @@ describe('keys from the admin API, metering into the ledger', () => {
       await storage.close();
     }
   });
+
+  it('the usage API sums spend by model, in JSON and CSV', async () => {
+    const byModel = await admin('GET', '/admin/usage?groupBy=model');
+    expect(byModel.status).toBe(200);
+    const rows = byModel.body.data as Array<{ group: string; requests: number; outputTokens: number; costMicros: string; costUsd: string }>;
+    expect(rows.find((r) => r.group === 'fx-chat-text')).toMatchObject({ requests: 1, outputTokens: 23, costMicros: '308', costUsd: '0.000308' });
+    expect(rows.find((r) => r.group === 'fx-chat-reasoning')).toMatchObject({ requests: 1, costUsd: '0.012228' });
+    const csv = await fetch(`${serving.url}/admin/usage?groupBy=model&format=csv`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe('group,requests,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd');
+    expect(lines).toContain('fx-chat-text,1,31,0,0,23,0,0.000308');
+    expect((await admin('GET', '/admin/usage?groupBy=colour')).status).toBe(400);
+  });
 });

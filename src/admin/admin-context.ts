@@ -1,7 +1,7 @@
 import type { EpochMs, Storage } from '../storage/index.ts';
 import type { AdminRole } from './admin-auth.ts';
 
-export type AdminStores = Pick<Storage, 'tenants' | 'keys'>;
+export type AdminStores = Pick<Storage, 'tenants' | 'keys' | 'ledger'>;
 
 export interface AdminContext {
   stores: AdminStores;
@@ -22,6 +22,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface AdminResult {
   status: number;
   body: { [key: string]: JsonValue };
+  /** When set, the answer is this CSV text instead of the JSON body (exports). */
+  csv?: string;
 }
 
 export type AdminHandler = (ctx: AdminContext, input: AdminInput) => Promise<AdminResult>;

@@ -4,6 +4,7 @@ import type { AdminRole } from './admin-auth.ts';
 import type { AdminContext, AdminHandler, AdminInput, AdminResult } from './admin-context.ts';
 import { createKey, listKeys, revokeKey, rotateKey } from './key-handlers.ts';
 import { createTenant, listTenants } from './tenant-handlers.ts';
+import { getUsage } from './usage-handlers.ts';
 
 export interface AdminRoute {
   method: 'GET' | 'POST';
@@ -21,6 +22,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'GET', path: '/admin/keys', role: 'read-only', handler: listKeys },
   { method: 'POST', path: '/admin/keys/:id/revoke', role: 'admin', handler: revokeKey },
   { method: 'POST', path: '/admin/keys/:id/rotate', role: 'admin', handler: rotateKey },
+  { method: 'GET', path: '/admin/usage', role: 'read-only', handler: getUsage },
 ];
 
 export interface AdminRouteMatch {

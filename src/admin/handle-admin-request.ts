@@ -45,6 +45,7 @@ export async function handleAdminRequest(api: AdminApi, request: AdminRequest): 
     const body = bytes === undefined || bytes.toString().trim() === '' ? undefined : parseJsonObject(bytes);
     const ctx = { stores: api.stores, role: principal.role, now: (api.clock ?? Date.now)() };
     const result = await callAdminRoute(route, ctx, { params, query: Object.fromEntries(url.searchParams), body });
+    if (result.csv !== undefined) return { status: result.status, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: result.csv };
     return { status: result.status, headers: JSON_HEADERS, body: JSON.stringify(result.body) };
   } catch (thrown) {
     const error = toMoatError(thrown);

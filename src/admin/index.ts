@@ -11,3 +11,4 @@ export { handleAdminRequest } from './handle-admin-request.ts';
 export type { AdminApi, AdminRequest, AdminResponse } from './handle-admin-request.ts';
 export { createKey, listKeys, revokeKey, rotateKey } from './key-handlers.ts';
 export { createTenant, listTenants } from './tenant-handlers.ts';
+export { getUsage } from './usage-handlers.ts';

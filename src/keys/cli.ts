@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createKey, createTenant, listKeys, listTenants, revokeKey, rotateKey } from '../admin/index.ts';
+import { createKey, createTenant, getUsage, listKeys, listTenants, revokeKey, rotateKey } from '../admin/index.ts';
 import type { AdminContext, AdminResult, KeyView, TenantView } from '../admin/index.ts';
 import { AdminValidationError } from '../admin/index.ts';
 import { MoatError } from '../errors/index.ts';
@@ -14,7 +14,7 @@ interface StorageFlags {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Handler fields named as the CLI's flags, so a validation error points at what to type. */
-const FLAG_FOR_PARAM: Record<string, string> = { tenant: '--tenant', name: '--name', tier: '--tier', class: '--class', allowedModels: '--models', expiresAt: '--expires', metadata: '--metadata' };
+const FLAG_FOR_PARAM: Record<string, string> = { tenant: '--tenant', name: '--name', tier: '--tier', class: '--class', allowedModels: '--models', expiresAt: '--expires', metadata: '--metadata', groupBy: '--group-by', from: '--from', to: '--to' };
 
 /**
  * `moat tenants …` and `moat keys …`: the admin API's handlers with the `admin` role, on the database
@@ -32,6 +32,30 @@ export function registerKeyCommands(program: Command, env: Env = process.env): v
     const { body } = await runAdmin(command, options, env, (ctx) => listTenants(ctx, {}));
     const rows = (body.data as TenantView[]).map((t) => [t.id, t.name, t.createdAt]);
     print(command, options, body, () => (rows.length === 0 ? 'No tenants.\n' : table(['ID', 'NAME', 'CREATED'], rows)));
+  });
+
+  withStorage(
+    program
+      .command('usage')
+      .description('Spend from the ledger by key, tenant, model, provider or UTC day.')
+      .option('--group-by <field>', 'key, tenant, model, provider or day', 'day')
+      .option('--from <date>', 'first UTC day, YYYY-MM-DD (default: 30 days before --to)')
+      .option('--to <date>', 'last UTC day, YYYY-MM-DD (default: today)')
+      .option('--tenant <id>', 'only this tenant')
+      .option('--csv', 'CSV for spreadsheets'),
+  ).action(async (options: StorageFlags & { groupBy: string; from?: string; to?: string; tenant?: string; csv?: boolean }, command: Command) => {
+    const query: Record<string, string> = { groupBy: options.groupBy, format: options.csv ? 'csv' : 'json' };
+    if (options.from) query.from = options.from;
+    if (options.to) query.to = options.to;
+    if (options.tenant) query.tenant = options.tenant;
+    const result = await runAdmin(command, options, env, (ctx) => getUsage(ctx, { query }));
+    if (result.csv !== undefined) {
+      command.configureOutput().writeOut!(result.csv);
+      return;
+    }
+    const data = result.body.data as Array<{ group: string; requests: number; inputTokens: number; outputTokens: number; reasoningTokens: number; costUsd: string }>;
+    const rows = data.map((r) => [r.group, String(r.requests), String(r.inputTokens), String(r.outputTokens), String(r.reasoningTokens), r.costUsd]);
+    print(command, options, result.body, () => (rows.length === 0 ? 'No usage.\n' : table([options.groupBy.toUpperCase(), 'REQUESTS', 'INPUT', 'OUTPUT', 'REASONING', 'COST USD'], rows)));
   });
 
   const keys = program.command('keys').description('Create, list, revoke and rotate client keys.');

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { SpendRow } from '../storage/index.ts';
+import type { AdminHandler, AdminResult } from './admin-context.ts';
+import { parseAdminInput } from './admin-validation.ts';
+
+const DAY_MS = 86_400_000;
+
+const usageQuery = z.strictObject({
+  groupBy: z.enum(['key', 'tenant', 'model', 'provider', 'day']).default('day'),
+  from: z.iso.date().optional().describe('First UTC day, inclusive; default 30 days before `to`.'),
+  to: z.iso.date().optional().describe('Last UTC day, inclusive; default today.'),
+  tenant: z.string().min(1).optional(),
+  key: z.string().min(1).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+/** micro-USD → a decimal USD string, exact (no float on the way). */
+function usd(micros: bigint): string {
+  const sign = micros < 0n ? '-' : '';
+  const abs = micros < 0n ? -micros : micros;
+  return `${sign}${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, '0')}`;
+}
+
+const CSV_COLUMNS = ['group', 'requests', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd'] as const;
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function toCsv(rows: readonly SpendRow[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const row of rows) {
+    lines.push(
+      [row.group, row.requests, row.inputTokens, row.cachedInputTokens, row.cacheWriteTokens, row.outputTokens, row.reasoningTokens, usd(row.costMicros)]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * GET /admin/usage: spend by key, tenant, served model, provider or UTC day, from the ledger, in JSON
+ * or CSV (`format=csv`). Costs are exact decimal strings; the micro-USD integer is beside them.
+ */
+export const getUsage: AdminHandler = async (ctx, input): Promise<AdminResult> => {
+  const query = parseAdminInput(usageQuery, input.query ?? {}, 'query');
+  const to = query.to ? Date.parse(query.to) + DAY_MS : Math.floor(ctx.now / DAY_MS) * DAY_MS + DAY_MS;
+  const from = query.from ? Date.parse(query.from) : to - 30 * DAY_MS;
+  const rows = await ctx.stores.ledger.spend({
+    from,
+    to,
+    groupBy: query.groupBy,
+    ...(query.tenant ? { tenantId: query.tenant } : {}),
+    ...(query.key ? { keyId: query.key } : {}),
+  });
+  if (query.format === 'csv') return { status: 200, body: {}, csv: toCsv(rows) } satisfies AdminResult;
+  return {
+    status: 200,
+    body: {
+      groupBy: query.groupBy,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      data: rows.map((row) => ({
+        group: row.group,
+        requests: row.requests,
+        inputTokens: row.inputTokens,
+        cachedInputTokens: row.cachedInputTokens,
+        cacheWriteTokens: row.cacheWriteTokens,
+        outputTokens: row.outputTokens,
+        reasoningTokens: row.reasoningTokens,
+        costMicros: row.costMicros.toString(),
+        costUsd: usd(row.costMicros),
+      })),
+    },
+  };
+};
