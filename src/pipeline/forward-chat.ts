@@ -29,7 +29,10 @@ export function forwardChat(call: Call, target: Target, request: CanonicalReques
       path: chat.path,
       body: hasEdits(edits) ? editJsonBody(body, edits) : body,
       stream: request.stream,
-      sink: new PassthroughSink(chat.createObserver(), stripUsage ? stripUsageOnlyEvents : undefined),
+      sink: new PassthroughSink(chat.createObserver(), {
+        terminalMarker: chat.terminalMarker,
+        ...(stripUsage ? { clientView: stripUsageOnlyEvents } : {}),
+      }),
     });
   }
   checkTranslatedOptions(call, target, request);

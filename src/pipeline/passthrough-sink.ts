@@ -1,5 +1,5 @@
 import type { ResponseObserver } from '../providers/index.ts';
-import { WholeEventBuffer } from '../streaming/index.ts';
+import { lastEventEnd, WholeEventBuffer } from '../streaming/index.ts';
 import type { EncodedBody, ResponseSink } from './response-sink.ts';
 
 /** The client speaks the upstream's API: its bytes go back unchanged, in whole SSE events. */
@@ -8,18 +8,32 @@ export class PassthroughSink implements ResponseSink {
   /** What the client may see of whole events Moat observed in full (e.g. without a usage chunk it did not ask for). */
   private readonly clientView: ((events: Buffer) => Buffer) | null;
   private readonly events = new WholeEventBuffer();
+  private readonly terminalMarker: Buffer | null;
+  /** The stream's terminal event, kept until the relay has metered the request. */
+  private heldBack: Buffer | null = null;
   readonly streamError = null;
 
-  constructor(observer: ResponseObserver, clientView?: (events: Buffer) => Buffer) {
+  constructor(observer: ResponseObserver, options: { clientView?: (events: Buffer) => Buffer; terminalMarker?: string } = {}) {
     this.observer = observer;
-    this.clientView = clientView ?? null;
+    this.clientView = options.clientView ?? null;
+    this.terminalMarker = options.terminalMarker ? Buffer.from(options.terminalMarker) : null;
   }
 
   private view(bytes: Buffer | null): Buffer | null {
     if (bytes === null) return null;
     this.observer.chunk(bytes);
-    if (!this.clientView) return bytes;
-    const shown = this.clientView(bytes);
+    let shown = this.clientView ? this.clientView(bytes) : bytes;
+    if (this.heldBack !== null) {
+      // Anything after the terminal event keeps its place behind it.
+      this.heldBack = Buffer.concat([this.heldBack, shown]);
+      return null;
+    }
+    const marker = this.terminalMarker ? shown.lastIndexOf(this.terminalMarker) : -1;
+    // Only a marker that starts an event counts: JSON text cannot hold a raw blank line before it.
+    if (marker !== -1 && (marker === 0 || lastEventEnd(shown.subarray(0, marker)) === marker)) {
+      this.heldBack = Buffer.from(shown.subarray(marker));
+      shown = shown.subarray(0, marker);
+    }
     return shown.length > 0 ? shown : null;
   }
 
@@ -30,7 +44,10 @@ export class PassthroughSink implements ResponseSink {
   streamEnd(): Buffer | null {
     const rest = this.view(this.events.flush());
     this.observer.end();
-    return rest;
+    const held = this.heldBack;
+    this.heldBack = null;
+    if (held === null) return rest;
+    return rest === null ? held : Buffer.concat([rest, held]);
   }
 
   body(bytes: Buffer, status: number, contentType: string): EncodedBody {

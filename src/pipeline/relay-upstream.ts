@@ -117,10 +117,11 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
         this.fail(this.sink.streamError, out);
         return;
       }
-      if (out !== null) this.write(out);
+      // Metered before the stream's last bytes (its terminal event) go out: see finalize.ts.
       this.call.outcome.status = this.status;
       this.finish();
       finalize(this.call);
+      if (out !== null) this.write(out);
       // The cost is known only now: it follows the stream as an HTTP trailer.
       if (this.call.outcome.costMicros !== null) this.call.res.addTrailers({ 'x-moat-cost': formatCost(this.call.outcome.costMicros) });
       this.call.res.end();

@@ -37,6 +37,12 @@ export interface ChatWire {
   createStreamDecoder(emit: (event: CanonicalEvent) => void, model: ModelConfig): StreamDecoder;
   /** A light reader for the passthrough path (the client speaks this provider's API). */
   createObserver(): ResponseObserver;
+  /**
+   * Bytes that mark the event ending a stream (`data: [DONE]`, `event: message_stop`): passthrough
+   * holds that event back until the request is metered, so no client has a complete answer that the
+   * ledger lacks.
+   */
+  readonly terminalMarker: string;
 }
 
 /** A configured upstream, ready to take requests. Built from config by the provider's factory. */

@@ -30,6 +30,7 @@ const anthropicChat: ChatWire = {
   },
   createStreamDecoder: (emit) => new AnthropicStreamDecoder(emit),
   createObserver: () => new AnthropicUsageObserver(),
+  terminalMarker: 'event: message_stop',
 };
 
 /** One header value as a string; repeated headers (e.g. several `anthropic-beta`) are comma-joined, as HTTP allows. */

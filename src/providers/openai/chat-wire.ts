@@ -20,5 +20,6 @@ export function createOpenAIChatWire(encodeOptions: OpenAIEncodeOptions): ChatWi
     },
     createStreamDecoder: (emit) => new ChatStreamDecoder(emit),
     createObserver: () => new ChatUsageObserver(),
+    terminalMarker: 'data: [DONE]',
   };
 }
