@@ -1,5 +1,5 @@
 import { MoatError } from '../errors/index.ts';
-import { hashApiKey } from '../pipeline/runtime.ts';
+import { hashApiKey } from '../keys/hash-api-key.ts';
 
 /** `admin` may do everything; `read-only` may only read (GET). */
 export type AdminRole = 'admin' | 'read-only';

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { formatParam } from '../dialects/openai-chat/decode-request.ts';
-import { MoatError } from '../errors/index.ts';
+import { formatParam, MoatError } from '../errors/index.ts';
 
 export interface FieldError {
   /** The field, in `a.b[0]` form; `body` or `query` for the whole of it. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyRegistry } from '../keys/key-registry.ts';
-import { hashApiKey } from '../pipeline/runtime.ts';
+import { hashApiKey } from '../keys/hash-api-key.ts';
 import { openStorage } from '../storage/index.ts';
 import type { Storage } from '../storage/index.ts';
 import type { AdminKey } from './admin-auth.ts';

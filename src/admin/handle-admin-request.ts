@@ -1,4 +1,4 @@
-import { parseJsonObject } from '../dialects/openai-chat/decode-request.ts';
+import { parseJsonObject } from '../dialects/parse-json-object.ts';
 import { toMoatError } from '../errors/index.ts';
 import type { EpochMs } from '../storage/index.ts';
 import { authenticateAdmin } from './admin-auth.ts';

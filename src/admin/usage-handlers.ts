@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatUsd } from '../pricing/index.ts';
 import type { SpendRow } from '../storage/index.ts';
 import type { AdminHandler, AdminResult } from './admin-context.ts';
 import { parseAdminInput } from './admin-validation.ts';
@@ -14,13 +15,6 @@ const usageQuery = z.strictObject({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-/** micro-USD → a decimal USD string, exact (no float on the way). */
-function usd(micros: bigint): string {
-  const sign = micros < 0n ? '-' : '';
-  const abs = micros < 0n ? -micros : micros;
-  return `${sign}${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, '0')}`;
-}
-
 const CSV_COLUMNS = ['group', 'requests', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd'] as const;
 
 function csvField(value: string | number): string {
@@ -32,7 +26,7 @@ function toCsv(rows: readonly SpendRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const row of rows) {
     lines.push(
-      [row.group, row.requests, row.inputTokens, row.cachedInputTokens, row.cacheWriteTokens, row.outputTokens, row.reasoningTokens, usd(row.costMicros)]
+      [row.group, row.requests, row.inputTokens, row.cachedInputTokens, row.cacheWriteTokens, row.outputTokens, row.reasoningTokens, formatUsd(row.costMicros)]
         .map(csvField)
         .join(','),
     );
@@ -71,7 +65,7 @@ export const getUsage: AdminHandler = async (ctx, input): Promise<AdminResult> =
         outputTokens: row.outputTokens,
         reasoningTokens: row.reasoningTokens,
         costMicros: row.costMicros.toString(),
-        costUsd: usd(row.costMicros),
+        costUsd: formatUsd(row.costMicros),
       })),
     },
   };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { formatParam } from '../errors/index.ts';
 import { configSchema, type MoatConfig } from './schema.ts';
 import { DEFAULT_CONFIG_YAML } from './default-config.ts';
 
@@ -72,14 +73,8 @@ function interpolateEnv(value: unknown, env: Env, path: string, problems: string
   return value;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
-  return out || '(root)';
-}
-
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = formatPath(issue.path);
+  const where = formatParam(issue.path);
   if (issue.code === 'unrecognized_keys') {
     return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (check the spelling against docs/config.md)`;
   }

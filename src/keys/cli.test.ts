@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../cli/main.ts';
-import { hashApiKey } from '../pipeline/runtime.ts';
+import { hashApiKey } from './hash-api-key.ts';
 import { openStorage } from '../storage/index.ts';
 import { registerKeyCommands } from './cli.ts';
 import { KeyRegistry } from './key-registry.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashApiKey } from '../pipeline/runtime.ts';
+import { hashApiKey } from './hash-api-key.ts';
 import { generateApiKey } from './generate-key.ts';
 
 describe('generateApiKey', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hashApiKey } from '../pipeline/runtime.ts';
+import { hashApiKey } from './hash-api-key.ts';
 
 export const API_KEY_PREFIX = 'moat_sk_';
 const KEY_PREFIX_LENGTH = 12;

@@ -3,3 +3,4 @@ export type { GeneratedApiKey } from './generate-key.ts';
 export { KeyRegistry } from './key-registry.ts';
 export type { KeyRegistryOptions, RegisteredKey } from './key-registry.ts';
 export { registerKeyCommands } from './cli.ts';
+export { hashApiKey } from './hash-api-key.ts';

@@ -58,12 +58,14 @@ describe('editJsonBody', () => {
           remove,
           rename: renameKey === undefined ? {} : { [renameKey]: '__renamed__' },
         });
-        const want: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(object)) {
-          if (remove.includes(k)) continue;
-          want[k === renameKey ? '__renamed__' : k] = v;
-        }
-        want.model = newValue;
+        // Built with fromEntries so a key named `__proto__` stays an own property, as JSON.parse makes it.
+        const want = Object.fromEntries([
+          ...Object.entries(object)
+            .filter(([k]) => !remove.includes(k))
+            .map(([k, v]) => [k === renameKey ? '__renamed__' : k, v] as const)
+            .filter(([k]) => k !== 'model'),
+          ['model', newValue] as const,
+        ]);
         // Round-trip the expectation through JSON, as the wire does (-0 is written as 0).
         expect(JSON.parse(out.toString())).toEqual(JSON.parse(JSON.stringify(want)));
       }),

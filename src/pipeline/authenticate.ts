@@ -1,6 +1,6 @@
 import { MoatError } from '../errors/index.ts';
 import type { Call, CallerKey } from './call.ts';
-import { hashApiKey } from './runtime.ts';
+import { hashApiKey } from '../keys/hash-api-key.ts';
 
 /** The client's key, from `Authorization: Bearer …` (OpenAI clients) or `x-api-key` (Anthropic clients). */
 function presentedKey(call: Call): string | null {

@@ -33,6 +33,11 @@ export interface KeyLookup {
   readonly empty: boolean;
 }
 
+/** The status a request ended with; 499 (nginx's "client closed request") when the client left first. */
+export function finalStatus(outcome: Outcome): number {
+  return outcome.clientClosed ? 499 : outcome.status;
+}
+
 /** The client key a request was authenticated with. */
 export interface CallerKey {
   id: string;

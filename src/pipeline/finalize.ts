@@ -10,10 +10,3 @@ export function finalize(call: Call): void {
   call.finalized = true;
   call.meter?.(call);
 }
-
-/** `x-moat-cost`: micro-USD as a decimal amount of USD, e.g. 1234n → "0.001234". */
-export function formatCost(micros: bigint): string {
-  const whole = micros / 1_000_000n;
-  const fraction = (micros % 1_000_000n).toString().padStart(6, '0');
-  return `${whole}.${fraction}`;
-}

@@ -1,5 +1,5 @@
 import { decodeCountTokensRequest, validateCountTokensRequest } from '../dialects/anthropic-messages/index.ts';
-import { parseJsonObject } from '../dialects/openai-chat/index.ts';
+import { parseJsonObject } from '../dialects/parse-json-object.ts';
 import { editJsonBody } from '../passthrough/index.ts';
 import { estimateInputTokens } from '../tokens/index.ts';
 import { authenticate } from './authenticate.ts';

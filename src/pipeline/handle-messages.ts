@@ -1,5 +1,5 @@
 import { decodeMessagesRequest, validateMessagesRequest } from '../dialects/anthropic-messages/index.ts';
-import { parseJsonObject } from '../dialects/openai-chat/index.ts';
+import { parseJsonObject } from '../dialects/parse-json-object.ts';
 import { authenticate } from './authenticate.ts';
 import type { Call } from './call.ts';
 import { forwardChat } from './forward-chat.ts';

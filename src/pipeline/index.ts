@@ -1,4 +1,4 @@
-export { closeRuntime, buildRuntime, hashApiKey } from './runtime.ts';
+export { closeRuntime, buildRuntime } from './runtime.ts';
 export type { Runtime } from './runtime.ts';
 export type { Call, Endpoint, Outcome, Target } from './call.ts';
 export { handleChatCompletions } from './handle-chat-completions.ts';
@@ -8,7 +8,7 @@ export { handleMessages } from './handle-messages.ts';
 export { ANONYMOUS_KEY, authenticate } from './authenticate.ts';
 export { recordOutcome } from './record-outcome.ts';
 export { sendError } from './send-error.ts';
-export { finalize, formatCost } from './finalize.ts';
+export { finalize } from './finalize.ts';
 export type { CallerKey, KeyLookup } from './call.ts';
 export { createMeter } from './meter.ts';
 export type { LedgerSink } from './meter.ts';

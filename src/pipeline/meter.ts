@@ -1,6 +1,6 @@
 import { buildLedgerRow } from '../metering/index.ts';
 import type { LedgerRow } from '../storage/index.ts';
-import type { Call, Endpoint } from './call.ts';
+import { finalStatus, type Call, type Endpoint } from './call.ts';
 
 /** Endpoints that reach a model and so cost money; health, metrics, lists and counting do not. */
 const METERED: ReadonlySet<Endpoint> = new Set<Endpoint>(['chat_completions', 'messages', 'embeddings']);
@@ -29,7 +29,7 @@ export function createMeter(ledger: LedgerSink): (call: Call) => void {
         providerType: target?.provider.type ?? '',
         usage: outcome.usage,
         usageSource: 'upstream',
-        status: outcome.clientClosed ? 499 : outcome.status,
+        status: finalStatus(outcome),
         errorCode: outcome.errorCode,
         latencyMs: performance.now() - call.startedAt,
         ttftMs: outcome.ttftMs,

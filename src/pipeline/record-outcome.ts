@@ -1,4 +1,4 @@
-import type { Call } from './call.ts';
+import { finalStatus, type Call } from './call.ts';
 
 /**
  * Last stage, run when the response closes: metrics and one access-log line. Only ids, names,
@@ -9,7 +9,7 @@ export function recordOutcome(call: Call): void {
   const seconds = (performance.now() - call.startedAt) / 1000;
   const provider = target?.provider.name ?? 'none';
   const modelRoute = target?.entry.name ?? 'none';
-  const status = outcome.clientClosed ? 499 : outcome.status;
+  const status = finalStatus(outcome);
   metrics.requests.inc({ endpoint: call.endpoint, provider, model_route: modelRoute, status: String(status) });
   if (outcome.errorCode) metrics.errors.inc({ endpoint: call.endpoint, code: outcome.errorCode });
   if (target) {

@@ -4,7 +4,8 @@ import { MoatError, toMoatError } from '../errors/index.ts';
 import { mapTransportError } from '../upstream/index.ts';
 import type { Call, Target } from './call.ts';
 import type { ResponseSink } from './response-sink.ts';
-import { finalize, formatCost } from './finalize.ts';
+import { formatUsd } from '../pricing/index.ts';
+import { finalize } from './finalize.ts';
 import { sendError, writeStreamError } from './send-error.ts';
 
 export interface UpstreamRequest {
@@ -123,7 +124,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
       finalize(this.call);
       if (out !== null) this.write(out);
       // The cost is known only now: it follows the stream as an HTTP trailer.
-      if (this.call.outcome.costMicros !== null) this.call.res.addTrailers({ 'x-moat-cost': formatCost(this.call.outcome.costMicros) });
+      if (this.call.outcome.costMicros !== null) this.call.res.addTrailers({ 'x-moat-cost': formatUsd(this.call.outcome.costMicros) });
       this.call.res.end();
       return;
     }
@@ -147,7 +148,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
       return;
     }
     const headers: Record<string, string> = { 'content-type': answer.contentType, 'content-length': String(Buffer.byteLength(answer.body)) };
-    if (this.call.outcome.costMicros !== null) headers['x-moat-cost'] = formatCost(this.call.outcome.costMicros);
+    if (this.call.outcome.costMicros !== null) headers['x-moat-cost'] = formatUsd(this.call.outcome.costMicros);
     this.call.res.writeHead(answer.status, this.responseHeaders(headers));
     this.call.res.end(answer.body);
   }

@@ -1,7 +1,7 @@
-import { hash } from 'node:crypto';
 import { ConfigError, type Env, type MoatConfig } from '../config/index.ts';
 import { createPriceBook, type PriceBook } from '../pricing/index.ts';
 import { createProviders, type Provider } from '../providers/index.ts';
+import { hashApiKey } from '../keys/hash-api-key.ts';
 import { ModelTable } from '../routing/index.ts';
 
 /**
@@ -20,9 +20,6 @@ export interface Runtime {
   readonly adminKeys: ReadonlyArray<{ name: string; keyHash: string; role: 'admin' | 'read-only' }>;
 }
 
-export function hashApiKey(key: string): string {
-  return hash('sha256', key, 'hex');
-}
 
 function resolveKeyHashes(config: MoatConfig, env: Env): Map<string, string> {
   const hashes = new Map<string, string>();

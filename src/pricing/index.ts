@@ -7,3 +7,4 @@ export type { PriceOverride, PricingConfig, PricingConfigInput } from './pricing
 export { createPriceBook, PriceBook } from './resolve-price.ts';
 export type { ResolvedPrice } from './resolve-price.ts';
 export type { CatalogEntry, CatalogProviderType, Price, PriceSource } from './types.ts';
+export { formatUsd } from './format-usd.ts';

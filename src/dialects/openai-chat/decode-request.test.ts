@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MoatError } from '../../errors/index.ts';
-import { decodeChatRequest, parseJsonObject, validateChatRequest } from './decode-request.ts';
+import { parseJsonObject } from '../parse-json-object.ts';
+import { decodeChatRequest, validateChatRequest } from './decode-request.ts';
 
 const fixtures = new URL('../../providers/openai/__fixtures__/', import.meta.url);
 const fixtureBody = (name: string): Buffer => readFileSync(new URL(`${name}.request.json`, fixtures));

@@ -8,34 +8,14 @@ import type {
   TextPart,
   ToolChoice,
 } from '../../canonical/index.ts';
-import { MoatError } from '../../errors/index.ts';
+import { formatParam, MoatError } from '../../errors/index.ts';
 import { chatRequestSchema, embeddingsRequestSchema, type ChatRequestBody, type EmbeddingsRequestBody } from './request-schema.ts';
-
-/** `messages[0].content` — the form OpenAI uses for `param` in its errors. */
-export function formatParam(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
-  return out;
-}
 
 function toInvalidRequest(error: z.ZodError): MoatError {
   const issue = error.issues[0]!;
   const param = formatParam(issue.path);
   const detail = issue.code === 'invalid_type' && issue.input === undefined ? `is required (expected ${issue.expected})` : issue.message;
   return new MoatError('invalid_request', `Invalid request: '${param || 'body'}' ${detail}.`, { param: param || null });
-}
-
-export function parseJsonObject(body: Buffer): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new MoatError('invalid_json', `The body is not valid JSON: ${(error as Error).message}`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new MoatError('invalid_json', 'The body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
 }
 
 export function validateChatRequest(wire: unknown): ChatRequestBody {

@@ -1,4 +1,5 @@
-export { decodeChatRequest, formatParam, parseJsonObject, validateChatRequest, validateEmbeddingsRequest } from './decode-request.ts';
+export { decodeChatRequest, validateChatRequest, validateEmbeddingsRequest } from './decode-request.ts';
+export { parseJsonObject } from '../parse-json-object.ts';
 export { openAIChatDialect } from './dialect.ts';
 export { encodeChatCompletion, encodeUsage } from './encode-response.ts';
 export { openAIErrorBody } from './error-body.ts';
