@@ -6,7 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CanonicalEvent } from '../../src/canonical/index.ts';
+import type { CanonicalEvent, CanonicalRequest } from '../../src/canonical/index.ts';
+import type { Dialect } from '../../src/dialects/types.ts';
+import type { ResponseObserver } from '../../src/providers/index.ts';
 import { parseConfigText } from '../../src/config/index.ts';
 import { anthropicMessagesDialect, decodeMessagesRequest, validateMessagesRequest } from '../../src/dialects/anthropic-messages/index.ts';
 import { decodeChatRequest, openAIChatDialect, validateChatRequest } from '../../src/dialects/openai-chat/index.ts';
@@ -41,56 +43,44 @@ interface Row {
 
 const rows: Row[] = [];
 
-// Streams: upstream bytes → canonical events → the client's SSE (what TranslatingSink does per chunk).
-for (const name of ['chat-text', 'chat-parallel-tools']) {
-  const sse = fixture('openai', `${name}.stream.sse`);
-  const request = decodeChatRequest(validateChatRequest(JSON.parse(fixture('openai', `${name}.request.json`).toString())));
+type Decoder = { feed(bytes: Uint8Array): void; end(): void };
+
+/** One translated stream (what TranslatingSink does) and, beside it, the passthrough observer alone. */
+function measureStream(what: string, name: string, sse: Buffer, dialect: Dialect, request: CanonicalRequest,
+  decoder: (emit: (event: CanonicalEvent) => void) => Decoder, observer: () => ResponseObserver): void {
+  const events = countEvents(sse);
   rows.push({
-    what: `stream, OpenAI upstream → Anthropic client (${name})`,
-    events: countEvents(sse),
+    what: `stream, ${what} (${name})`,
+    events,
     ns: measure(() => {
-      const encoder = anthropicMessagesDialect.createStreamEncoder(request);
+      const encoder = dialect.createStreamEncoder(request);
       let out = '';
-      const decoder = new ChatStreamDecoder((event: CanonicalEvent) => (out += encoder.push(event)));
-      decoder.feed(sse);
-      decoder.end();
+      const upstream = decoder((event) => (out += encoder.push(event)));
+      upstream.feed(sse);
+      upstream.end();
       out += encoder.end();
     }),
   });
   rows.push({
     what: `stream, passthrough observer only (${name})`,
-    events: countEvents(sse),
+    events,
     ns: measure(() => {
-      const observer = new ChatUsageObserver();
-      observer.chunk(sse);
-      observer.end();
+      const reader = observer();
+      reader.chunk(sse);
+      reader.end();
     }),
   });
 }
+
+for (const name of ['chat-text', 'chat-parallel-tools']) {
+  const request = decodeChatRequest(validateChatRequest(JSON.parse(fixture('openai', `${name}.request.json`).toString())));
+  measureStream('OpenAI upstream → Anthropic client', name, fixture('openai', `${name}.stream.sse`), anthropicMessagesDialect, request,
+    (emit) => new ChatStreamDecoder(emit), () => new ChatUsageObserver());
+}
+const openAIStreamRequest = decodeChatRequest(validateChatRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true, stream_options: { include_usage: true } }));
 for (const name of ['messages-text', 'messages-parallel-tools', 'messages-thinking']) {
-  const sse = fixture('anthropic', `${name}.stream.sse`);
-  const request = decodeChatRequest(validateChatRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true, stream_options: { include_usage: true } }));
-  rows.push({
-    what: `stream, Anthropic upstream → OpenAI client (${name})`,
-    events: countEvents(sse),
-    ns: measure(() => {
-      const encoder = openAIChatDialect.createStreamEncoder(request);
-      let out = '';
-      const decoder = new AnthropicStreamDecoder((event: CanonicalEvent) => (out += encoder.push(event)));
-      decoder.feed(sse);
-      decoder.end();
-      out += encoder.end();
-    }),
-  });
-  rows.push({
-    what: `stream, passthrough observer only (${name})`,
-    events: countEvents(sse),
-    ns: measure(() => {
-      const observer = new AnthropicUsageObserver();
-      observer.chunk(sse);
-      observer.end();
-    }),
-  });
+  measureStream('Anthropic upstream → OpenAI client', name, fixture('anthropic', `${name}.stream.sse`), openAIChatDialect, openAIStreamRequest,
+    (emit) => new AnthropicStreamDecoder(emit), () => new AnthropicUsageObserver());
 }
 
 // Requests: client body → canonical → upstream body (validation included, as on the request path).
