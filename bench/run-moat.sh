@@ -25,5 +25,13 @@ export MOAT_BENCH_UPSTREAM_KEY="${MOAT_BENCH_UPSTREAM_KEY:-sk-ant-bench}"
 export TARGET_CMD="exec node $root/src/cli/main.ts serve --config $config"
 # Anthropic clients send x-api-key and anthropic-version; Moat accepts either key header.
 export TARGET_HEADERS="Authorization: Bearer sk-bench-moat-client-0001||anthropic-version: 2023-06-01"
+# MOAT_BENCH_BUDGET_USD: put a hard budget of that many dollars on the client key (config:bench) first,
+# in the database the config names (see bench/moat.budgeted.bench.yaml).
+if [[ -n "${MOAT_BENCH_BUDGET_USD:-}" ]]; then
+  db="$(grep -oE 'path: .*moat\.db' "$config" | head -n 1 | sed -E 's/^path: //; s/\$\{MOAT_BENCH_DIR:-([^}]*)\}/\1/')"
+  [[ -n "${MOAT_BENCH_DIR:-}" ]] && db="$MOAT_BENCH_DIR/moat.db"
+  rm -rf "$(dirname "$db")" && mkdir -p "$(dirname "$db")"
+  node "$root/src/cli/main.ts" budgets create --key config:bench --period total --limit-usd "$MOAT_BENCH_BUDGET_USD" --db "$db"
+fi
 echo "node $(node --version) from $(command -v node)"
 exec bash "$harness/run.sh"

@@ -98,14 +98,21 @@ describe('official openai client → Moat → OpenAI-shaped upstream', () => {
     expect(models).toEqual(['alias-text', 'reasoner', 'limited-text']);
   });
 
-  it('answers with an x-request-id, and keeps a plain one the caller sent', async () => {
+  it("answers with Moat's own x-request-id, and echoes the caller's trace id beside it", async () => {
     const { response } = await client.chat.completions.create(requestFor('chat-text')).withResponse();
     expect(response.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
-    const own = await client.chat.completions
-      .create(requestFor('chat-text'), { headers: { 'x-request-id': 'trace-42' } })
-      .withResponse();
-    expect(own.response.headers.get('x-request-id')).toBe('trace-42');
-    expect(moat.upstream.lastRequest().headers['x-request-id']).toBe('trace-42');
+    expect(response.headers.get('x-client-request-id')).toBeNull();
+    // A caller's id is never Moat's: it keys the ledger, and a repeated one would be billed once.
+    const ids = new Set<string>();
+    for (let i = 0; i < 2; i++) {
+      const own = await client.chat.completions.create(requestFor('chat-text'), { headers: { 'x-request-id': 'trace-42' } }).withResponse();
+      expect(own.response.headers.get('x-client-request-id')).toBe('trace-42');
+      ids.add(own.response.headers.get('x-request-id')!);
+      expect(moat.upstream.lastRequest().headers['x-request-id']).toBe(own.response.headers.get('x-request-id'));
+    }
+    expect(ids.size).toBe(2);
+    const viaClientHeader = await client.chat.completions.create(requestFor('chat-text'), { headers: { 'x-client-request-id': 'trace-43' } }).withResponse();
+    expect(viaClientHeader.response.headers.get('x-client-request-id')).toBe('trace-43');
   });
 });
 

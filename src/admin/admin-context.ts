@@ -1,13 +1,16 @@
+import type { MasterKeyring } from '../credentials/master-key.ts';
 import type { EpochMs, Storage } from '../storage/index.ts';
 import type { AdminRole } from './admin-auth.ts';
 
-export type AdminStores = Pick<Storage, 'tenants' | 'keys' | 'ledger'>;
+export type AdminStores = Pick<Storage, 'tenants' | 'keys' | 'ledger' | 'credentials' | 'budgets'>;
 
 export interface AdminContext {
   stores: AdminStores;
   /** The caller's role; `callAdminRoute` checks it against the route's. */
   role: AdminRole;
   now: EpochMs;
+  /** Encrypts provider credentials; absent when `MOAT_MASTER_KEY` is not set (decision 0011). */
+  masterKeys?: MasterKeyring | null;
 }
 
 /** What a request brings, before validation: path parameters, the query string and the parsed body. */

@@ -2,12 +2,14 @@ import { MoatError } from '../errors/index.ts';
 import { requireRole } from './admin-auth.ts';
 import type { AdminRole } from './admin-auth.ts';
 import type { AdminContext, AdminHandler, AdminInput, AdminResult } from './admin-context.ts';
+import { deleteCredential, listCredentials, putCredential } from './credential-handlers.ts';
+import { createBudget, deleteBudget, getBudget, listBudgets } from './budget-handlers.ts';
 import { createKey, listKeys, revokeKey, rotateKey } from './key-handlers.ts';
 import { createTenant, listTenants } from './tenant-handlers.ts';
 import { getUsage } from './usage-handlers.ts';
 
 export interface AdminRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Full path; `:name` segments become `params.name`. */
   path: string;
   /** The least role that may call it. */
@@ -23,6 +25,13 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'POST', path: '/admin/keys/:id/revoke', role: 'admin', handler: revokeKey },
   { method: 'POST', path: '/admin/keys/:id/rotate', role: 'admin', handler: rotateKey },
   { method: 'GET', path: '/admin/usage', role: 'read-only', handler: getUsage },
+  { method: 'POST', path: '/admin/budgets', role: 'admin', handler: createBudget },
+  { method: 'GET', path: '/admin/budgets', role: 'read-only', handler: listBudgets },
+  { method: 'GET', path: '/admin/budgets/:id', role: 'read-only', handler: getBudget },
+  { method: 'DELETE', path: '/admin/budgets/:id', role: 'admin', handler: deleteBudget },
+  { method: 'PUT', path: '/admin/credentials/:name', role: 'admin', handler: putCredential },
+  { method: 'GET', path: '/admin/credentials', role: 'read-only', handler: listCredentials },
+  { method: 'DELETE', path: '/admin/credentials/:name', role: 'admin', handler: deleteCredential },
 ];
 
 export interface AdminRouteMatch {

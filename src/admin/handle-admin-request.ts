@@ -1,3 +1,4 @@
+import type { MasterKeyring } from '../credentials/master-key.ts';
 import { parseJsonObject } from '../dialects/parse-json-object.ts';
 import { toMoatError } from '../errors/index.ts';
 import type { EpochMs } from '../storage/index.ts';
@@ -12,6 +13,8 @@ export interface AdminApi {
   adminKeys: readonly AdminKey[];
   /** Default `Date.now`. */
   clock?: () => EpochMs;
+  /** Encrypts stored provider credentials; without it, `PUT /admin/credentials/:name` answers 503. */
+  masterKeys?: MasterKeyring | null;
 }
 
 export interface AdminRequest {
@@ -43,7 +46,7 @@ export async function handleAdminRequest(api: AdminApi, request: AdminRequest): 
     const { route, params } = matchAdminRoute(request.method, url.pathname);
     const bytes = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
     const body = bytes === undefined || bytes.toString().trim() === '' ? undefined : parseJsonObject(bytes);
-    const ctx = { stores: api.stores, role: principal.role, now: (api.clock ?? Date.now)() };
+    const ctx = { stores: api.stores, role: principal.role, now: (api.clock ?? Date.now)(), masterKeys: api.masterKeys ?? null };
     const result = await callAdminRoute(route, ctx, { params, query: Object.fromEntries(url.searchParams), body });
     if (result.csv !== undefined) return { status: result.status, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: result.csv };
     return { status: result.status, headers: JSON_HEADERS, body: JSON.stringify(result.body) };

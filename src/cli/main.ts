@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/index.ts';
+import { registerCredentialCommands } from '../credentials/index.ts';
 import { registerKeyCommands } from '../keys/index.ts';
 import { serve } from '../server/index.ts';
 
@@ -37,6 +38,7 @@ export function buildCli(): Command {
       }
     });
   registerKeyCommands(program);
+  registerCredentialCommands(program);
   return program;
 }
 

@@ -27,35 +27,57 @@ const timeoutsSchema = z.strictObject({
   keepAliveMs: positiveMs.default(15_000).describe('Send an SSE comment to a streaming client after this much silence.'),
 });
 
+/** Names of stored provider credentials (`PUT /admin/credentials/:name`, `credential:` in a provider). */
+export const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
 const providerBase = {
   baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.openai.com/v1' }),
   apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable, not the key itself').optional(),
+  credential: z
+    .string()
+    .regex(CREDENTIAL_NAME, 'must be the NAME of a stored credential (A-Z, a-z, 0-9, `.`, `_`, `-`), not the key itself')
+    .optional()
+    .describe('A credential stored through the admin API (encrypted at rest) that holds the key, instead of `apiKeyEnv`.'),
   headers: z.record(z.string(), z.string()).default({}),
   unsupportedParams,
   connections: int().positive().default(256),
   timeouts: timeoutsSchema.partial().default({}),
 };
 
-const openAIProviderSchema = z.strictObject({
-  type: z.literal('openai'),
-  ...providerBase,
-  baseUrl: providerBase.baseUrl.default('https://api.openai.com/v1'),
-  apiKeyEnv: providerBase.apiKeyEnv.default('OPENAI_API_KEY'),
-  organization: z.string().optional(),
-  project: z.string().optional(),
-});
+const oneKeySource = { message: 'give either `apiKeyEnv` or `credential`, not both', path: ['credential'] };
 
-const openAICompatibleProviderSchema = z.strictObject({
-  type: z.literal('openai-compatible'),
-  ...providerBase,
-});
+/** The vendor's variable is the default `apiKeyEnv`, unless the key comes from a stored `credential`. */
+function defaultKeyEnv(variable: string) {
+  return <P extends { apiKeyEnv?: string | undefined; credential?: string | undefined }>(provider: P): P =>
+    provider.apiKeyEnv === undefined && provider.credential === undefined ? { ...provider, apiKeyEnv: variable } : provider;
+}
 
-const anthropicProviderSchema = z.strictObject({
-  type: z.literal('anthropic'),
-  ...providerBase,
-  baseUrl: providerBase.baseUrl.default('https://api.anthropic.com/v1'),
-  apiKeyEnv: providerBase.apiKeyEnv.default('ANTHROPIC_API_KEY'),
-});
+const openAIProviderSchema = z
+  .strictObject({
+    type: z.literal('openai'),
+    ...providerBase,
+    baseUrl: providerBase.baseUrl.default('https://api.openai.com/v1'),
+    organization: z.string().optional(),
+    project: z.string().optional(),
+  })
+  .refine((p) => p.apiKeyEnv === undefined || p.credential === undefined, oneKeySource)
+  .transform(defaultKeyEnv('OPENAI_API_KEY'));
+
+const openAICompatibleProviderSchema = z
+  .strictObject({
+    type: z.literal('openai-compatible'),
+    ...providerBase,
+  })
+  .refine((p) => p.apiKeyEnv === undefined || p.credential === undefined, oneKeySource);
+
+const anthropicProviderSchema = z
+  .strictObject({
+    type: z.literal('anthropic'),
+    ...providerBase,
+    baseUrl: providerBase.baseUrl.default('https://api.anthropic.com/v1'),
+  })
+  .refine((p) => p.apiKeyEnv === undefined || p.credential === undefined, oneKeySource)
+  .transform(defaultKeyEnv('ANTHROPIC_API_KEY'));
 
 export const PROVIDER_TYPES = ['openai', 'openai-compatible', 'anthropic'] as const;
 
@@ -120,6 +142,12 @@ export const configSchema = z.strictObject({
       journalDir: z.string().min(1).default('.moat/journal').describe('Where ledger rows are journaled before they reach the database.'),
     })
     .default({ enabled: true, path: '.moat/moat.db', journalDir: '.moat/journal' }),
+  budgets: z
+    .strictObject({
+      defaultMaxOutputTokens: z.number().int().positive().default(4096).describe('Output tokens a request without `max_tokens` reserves against a hard budget.'),
+      reservationTtlMs: z.number().int().positive().default(600_000).describe('An unsettled reservation (its replica died) is charged from the ledger or released after this long.'),
+    })
+    .default({ defaultMaxOutputTokens: 4096, reservationTtlMs: 600_000 }),
   admin: z.strictObject({ keys: z.array(adminKeySchema).default([]) }).default({ keys: [] }),
   pricing: pricingConfigSchema.default({ models: [] }),
   providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider names use a-z, 0-9, _ and -'), providerSchema).default({}),

@@ -11,7 +11,8 @@ export type ErrorType =
   | 'rate_limit_error'
   | 'api_error'
   | 'overloaded_error'
-  | 'timeout_error';
+  | 'timeout_error'
+  | 'insufficient_quota';
 
 export interface ErrorSpec {
   readonly status: number;
@@ -47,6 +48,10 @@ export const ERROR_CATALOGUE = {
   tenant_exists: { status: 409, type: 'invalid_request_error', description: 'A tenant with this name already exists.' },
   key_not_found: { status: 404, type: 'not_found_error', description: 'No key has this id.' },
   key_revoked: { status: 409, type: 'invalid_request_error', description: 'The key is revoked, so it cannot be rotated.' },
+  credential_not_found: { status: 404, type: 'not_found_error', description: 'No provider credential is stored under this name.' },
+  master_key_not_configured: { status: 503, type: 'api_error', description: 'A provider credential cannot be stored: no master key (`MOAT_MASTER_KEY`) is set on this gateway.' },
+  insufficient_quota: { status: 429, type: 'insufficient_quota', description: "A hard budget of the key or its tenant has no room for this request's reserved cost (docs/budgets.md). Sent with `x-should-retry: false`: retrying will not help until the budget is raised or its period resets." },
+  budget_not_found: { status: 404, type: 'not_found_error', description: 'No budget has this id.' },
   shutting_down: { status: 503, type: 'overloaded_error', description: 'Moat is shutting down and takes no new requests.' },
   internal_error: { status: 500, type: 'api_error', description: "A bug in Moat. The request id in the body finds it in the logs." },
 } as const satisfies Record<string, ErrorSpec>;
@@ -60,6 +65,8 @@ export interface MoatErrorOptions {
   upstreamCode?: string | null;
   /** Seconds to send as `Retry-After`. */
   retryAfter?: string | null;
+  /** False: tell SDKs not to retry (`x-should-retry: false`), e.g. an exhausted budget. */
+  shouldRetry?: boolean;
   cause?: unknown;
 }
 
@@ -70,6 +77,7 @@ export class MoatError extends Error {
   readonly param: string | null;
   readonly upstreamCode: string | null;
   readonly retryAfter: string | null;
+  readonly shouldRetry: boolean | null;
 
   constructor(code: ErrorCode, message: string, options: MoatErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -81,6 +89,7 @@ export class MoatError extends Error {
     this.param = options.param ?? null;
     this.upstreamCode = options.upstreamCode ?? null;
     this.retryAfter = options.retryAfter ?? null;
+    this.shouldRetry = options.shouldRetry ?? null;
   }
 }
 

@@ -102,4 +102,17 @@ describe('moat tenants and moat keys', () => {
     expect((await moat(['keys', 'list', '--db', empty])).stdout).toBe('No keys.\n');
     expect((await moat(['tenants', 'list', '--db', empty])).stdout).toBe('No tenants.\n');
   });
+
+  it('creates, lists and deletes budgets, with field errors against the flags', async () => {
+    const created = await moat(['budgets', 'create', '--tenant', 'acme', '--period', 'month', '--limit-usd', '12.5', '--json', '--db', db]);
+    const budget = JSON.parse(created.stdout);
+    expect(budget).toMatchObject({ scope: 'tenant', period: 'month', mode: 'hard', limitUsd: '12.500000', spentUsd: '0.000000' });
+    const listed = await moat(['budgets', 'list', '--tenant', 'acme', '--db', db]);
+    expect(listed.stdout).toMatch(new RegExp(`${budget.id}\\s+tenant:\\S+\\s+month\\s+hard\\s+12\\.500000\\s+0\\.000000`));
+    const bad = await moat(['budgets', 'create', '--tenant', 'acme', '--period', 'week', '--limit-usd', 'lots', '--db', db]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/--period: .*\n\s+--limit-usd: must be a dollar amount/);
+    expect((await moat(['budgets', 'delete', budget.id, '--db', db])).stdout).toBe(`Deleted budget ${budget.id}.\n`);
+    expect((await moat(['budgets', 'list', '--db', db])).stdout).toBe('No budgets.\n');
+  });
 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createKey, createTenant, getUsage, listKeys, listTenants, revokeKey, rotateKey } from '../admin/index.ts';
+import { createBudget, createKey, createTenant, deleteBudget, getUsage, listBudgets, listKeys, listTenants, revokeKey, rotateKey } from '../admin/index.ts';
 import type { AdminContext, AdminResult, KeyView, TenantView } from '../admin/index.ts';
 import { AdminValidationError } from '../admin/index.ts';
 import { MoatError } from '../errors/index.ts';
@@ -14,10 +14,22 @@ interface StorageFlags {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Handler fields named as the CLI's flags, so a validation error points at what to type. */
-const FLAG_FOR_PARAM: Record<string, string> = { tenant: '--tenant', name: '--name', tier: '--tier', class: '--class', allowedModels: '--models', expiresAt: '--expires', metadata: '--metadata', groupBy: '--group-by', from: '--from', to: '--to' };
+const FLAG_FOR_PARAM: Record<string, string> = { tenant: '--tenant', name: '--name', tier: '--tier', class: '--class', allowedModels: '--models', expiresAt: '--expires', metadata: '--metadata', groupBy: '--group-by', from: '--from', to: '--to', key: '--key', period: '--period', limitUsd: '--limit-usd', mode: '--mode' };
+
+interface BudgetRow {
+  id: string;
+  scope: string;
+  scopeId: string;
+  period: string;
+  mode: string;
+  limitUsd: string;
+  spentUsd: string;
+  reservedUsd: string;
+  resetsAt: string | null;
+}
 
 /**
- * `moat tenants …` and `moat keys …`: the admin API's handlers with the `admin` role, on the database
+ * `moat tenants …`, `moat keys …`, `moat budgets …` and `moat usage`: the admin API's handlers with the `admin` role, on the database
  * `--db` (a file, or a postgres:// URL), else `DATABASE_URL`, else the embedded default.
  */
 export function registerKeyCommands(program: Command, env: Env = process.env): void {
@@ -56,6 +68,37 @@ export function registerKeyCommands(program: Command, env: Env = process.env): v
     const data = result.body.data as Array<{ group: string; requests: number; inputTokens: number; outputTokens: number; reasoningTokens: number; costUsd: string }>;
     const rows = data.map((r) => [r.group, String(r.requests), String(r.inputTokens), String(r.outputTokens), String(r.reasoningTokens), r.costUsd]);
     print(command, options, result.body, () => (rows.length === 0 ? 'No usage.\n' : table([options.groupBy.toUpperCase(), 'REQUESTS', 'INPUT', 'OUTPUT', 'REASONING', 'COST USD'], rows)));
+  });
+
+  const budgets = program.command('budgets').description('Set spend limits per key or tenant (docs/budgets.md).');
+  withStorage(
+    budgets
+      .command('create')
+      .description('Add a budget to a key or a tenant.')
+      .option('--key <id>', 'the key id (config keys: config:<name>)')
+      .option('--tenant <tenant>', 'tenant id or name')
+      .requiredOption('--period <period>', 'day, month or total (UTC)')
+      .requiredOption('--limit-usd <amount>', 'the limit in dollars, e.g. 25 or 0.50')
+      .option('--mode <mode>', 'hard (refuse requests, default) or soft (alert only)', 'hard')
+      .option('--name <name>', 'a label'),
+  ).action(async (options: StorageFlags & { key?: string; tenant?: string; period: string; limitUsd: string; mode: string; name?: string }, command: Command) => {
+    const body = { key: options.key, tenant: options.tenant, period: options.period, limitUsd: options.limitUsd, mode: options.mode, name: options.name };
+    const { body: budget } = await runAdmin(command, options, env, (ctx) => createBudget(ctx, { body }));
+    print(command, options, budget, () => `Created ${String(budget.mode)} ${String(budget.period)} budget ${String(budget.id)} of $${String(budget.limitUsd)} on ${String(budget.scope)} ${String(budget.scopeId)}.\n`);
+  });
+  withStorage(
+    budgets.command('list').description("List budgets with this period's spend.").option('--key <id>', 'only this key').option('--tenant <tenant>', 'only this tenant'),
+  ).action(async (options: StorageFlags & { key?: string; tenant?: string }, command: Command) => {
+    const query: Record<string, string> = {};
+    if (options.key) query.key = options.key;
+    if (options.tenant) query.tenant = options.tenant;
+    const { body } = await runAdmin(command, options, env, (ctx) => listBudgets(ctx, { query }));
+    const rows = (body.data as unknown as BudgetRow[]).map((b) => [b.id, `${b.scope}:${b.scopeId}`, b.period, b.mode, b.limitUsd, b.spentUsd, b.reservedUsd, b.resetsAt ?? '-']);
+    print(command, options, body, () => (rows.length === 0 ? 'No budgets.\n' : table(['ID', 'SCOPE', 'PERIOD', 'MODE', 'LIMIT USD', 'SPENT USD', 'RESERVED USD', 'RESETS'], rows)));
+  });
+  withStorage(budgets.command('delete <id>').description('Delete a budget and its counters.')).action(async (id: string, options: StorageFlags, command: Command) => {
+    const { body } = await runAdmin(command, options, env, (ctx) => deleteBudget(ctx, { params: { id } }));
+    print(command, options, body, () => `Deleted budget ${id}.\n`);
   });
 
   const keys = program.command('keys').description('Create, list, revoke and rotate client keys.');

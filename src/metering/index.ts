@@ -1,3 +1,5 @@
+export { billableUsage } from './billable-usage.ts';
+export type { AnswerEvidence, BillableUsage } from './billable-usage.ts';
 export { buildLedgerRow } from './build-ledger-row.ts';
 export type { BuiltLedgerRow, LedgerRowInput } from './build-ledger-row.ts';
 export { DEFAULT_JOURNAL_DIR, LedgerJournal } from './ledger-journal.ts';

@@ -1,9 +1,11 @@
+import type { BudgetGuard } from '../budgets/index.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Usage } from '../canonical/index.ts';
 import type { ModelConfig } from '../config/index.ts';
 import type { Dialect } from '../dialects/types.ts';
 import type { Provider } from '../providers/index.ts';
 import type { GatewayMetrics, Logger } from '../telemetry/index.ts';
+import type { ResponseSink } from './response-sink.ts';
 import type { Runtime } from './runtime.ts';
 
 export type Endpoint = 'chat_completions' | 'messages' | 'count_tokens' | 'embeddings' | 'models' | 'health' | 'ready' | 'metrics' | 'admin' | 'unknown';
@@ -51,7 +53,10 @@ export interface CallerKey {
 
 /** One request's context, passed to every stage. */
 export interface Call {
+  /** Moat's id: `x-request-id`, the logs' `reqId`, the ledger's key. */
   readonly id: string;
+  /** The caller's own trace id, echoed as `x-client-request-id` and logged beside Moat's. */
+  readonly clientRequestId: string | null;
   readonly startedAt: number;
   readonly endpoint: Endpoint;
   readonly req: IncomingMessage;
@@ -65,8 +70,12 @@ export interface Call {
   key: CallerKey | null;
   /** Stored keys (src/keys), when storage is attached. */
   readonly keys: KeyLookup | null;
+  /** Budgets (src/budgets), when storage is attached. */
+  readonly budgets: BudgetGuard | null;
   /** Meters the request once, just before its last bytes go out (see finalize.ts); null: not metered. */
   readonly meter: ((call: Call) => void) | null;
+  /** The sink the upstream's answer goes through, once relaying starts: the meter asks it what to bill. */
+  sink?: ResponseSink;
   finalized: boolean;
   stream: boolean;
   /** The model name the client asked for, once decoded. */

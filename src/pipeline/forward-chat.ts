@@ -32,6 +32,7 @@ export function forwardChat(call: Call, target: Target, request: CanonicalReques
       sink: new PassthroughSink(chat.createObserver(), {
         terminalMarker: chat.terminalMarker,
         ...(stripUsage ? { clientView: stripUsageOnlyEvents } : {}),
+        counting: { request, wire: chat, model: target.entry },
       }),
     });
   }

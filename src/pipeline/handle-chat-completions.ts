@@ -3,7 +3,9 @@ import { authenticate } from './authenticate.ts';
 import type { Call } from './call.ts';
 import { forwardChat } from './forward-chat.ts';
 import { readBody } from './read-body.ts';
+import { reserveBudget } from './reserve-budget.ts';
 import { resolveTarget } from './resolve-target.ts';
+import { estimateInputTokens } from '../tokens/index.ts';
 
 /**
  * POST /v1/chat/completions. The stages run in this order (docs/architecture.md):
@@ -17,5 +19,6 @@ export async function handleChatCompletions(call: Call): Promise<void> {
   const request = decodeChatRequest(validateChatRequest(wire));
   call.stream = request.stream;
   const target = resolveTarget(call, request.model);
+  await reserveBudget(call, target, () => estimateInputTokens(request), request.options.maxOutputTokens);
   await forwardChat(call, target, request, wire, body);
 }

@@ -5,7 +5,9 @@ import type { Call } from './call.ts';
 import { planRequestEdits } from './plan-request-edits.ts';
 import { readBody } from './read-body.ts';
 import { relayUpstream } from './relay-upstream.ts';
+import { reserveBudget } from './reserve-budget.ts';
 import { resolveTarget } from './resolve-target.ts';
+import { estimateEmbeddingsInputTokens } from '../tokens/index.ts';
 import { EmbeddingsObserver } from '../providers/openai/index.ts';
 import { PassthroughSink } from './passthrough-sink.ts';
 
@@ -16,6 +18,7 @@ export async function handleEmbeddings(call: Call): Promise<void> {
   const wire = parseJsonObject(body);
   const request = validateEmbeddingsRequest(wire);
   const target = resolveTarget(call, request.model);
+  await reserveBudget(call, target, () => estimateEmbeddingsInputTokens(request.input), 0);
   const edits = planRequestEdits(call, target, wire);
   const upstreamBody = hasEdits(edits) ? editJsonBody(body, edits) : body;
   await relayUpstream(call, target, { path: '/embeddings', body: upstreamBody, stream: false, sink: new PassthroughSink(new EmbeddingsObserver()) });

@@ -4,7 +4,9 @@ import { authenticate } from './authenticate.ts';
 import type { Call } from './call.ts';
 import { forwardChat } from './forward-chat.ts';
 import { readBody } from './read-body.ts';
+import { reserveBudget } from './reserve-budget.ts';
 import { resolveTarget } from './resolve-target.ts';
+import { estimateInputTokens } from '../tokens/index.ts';
 
 /** POST /v1/messages (Anthropic clients): the same stages as chat completions, in the same order. */
 export async function handleMessages(call: Call): Promise<void> {
@@ -14,5 +16,6 @@ export async function handleMessages(call: Call): Promise<void> {
   const request = decodeMessagesRequest(validateMessagesRequest(wire));
   call.stream = request.stream;
   const target = resolveTarget(call, request.model);
+  await reserveBudget(call, target, () => estimateInputTokens(request), request.options.maxOutputTokens);
   await forwardChat(call, target, request, wire, body);
 }

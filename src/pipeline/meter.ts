@@ -1,4 +1,4 @@
-import { buildLedgerRow } from '../metering/index.ts';
+import { buildLedgerRow, type BillableUsage } from '../metering/index.ts';
 import type { LedgerRow } from '../storage/index.ts';
 import { finalStatus, type Call, type Endpoint } from './call.ts';
 
@@ -10,6 +10,19 @@ export interface LedgerSink {
   record(row: LedgerRow): void;
 }
 
+/** What the sink says to bill (docs/metering.md); a count that fails must not lose the row. */
+function billedUsage(call: Call): BillableUsage {
+  // Before relaying (a refused request) there is no sink: nothing was generated.
+  if (!call.sink) return { usage: call.outcome.usage, source: 'upstream' };
+  try {
+    return call.sink.meteredUsage();
+  } catch (error) {
+    call.logger.error({ reqId: call.id, err: error }, 'counting the usage failed');
+    const usage = call.sink.usage;
+    return { usage, source: usage ? 'upstream' : 'estimate' };
+  }
+}
+
 /**
  * The meter stage: one ledger row per authenticated request to a model endpoint — answered, failed
  * or abandoned — priced from the runtime's price book; the cost goes to the client as `x-moat-cost`.
@@ -18,6 +31,9 @@ export function createMeter(ledger: LedgerSink): (call: Call) => void {
   return (call) => {
     if (!METERED.has(call.endpoint) || call.key === null) return;
     const { outcome, target } = call;
+    const billed = billedUsage(call);
+    // What the metrics and the log line report too.
+    outcome.usage = billed.usage;
     const { row } = buildLedgerRow(
       {
         requestId: call.id,
@@ -27,8 +43,8 @@ export function createMeter(ledger: LedgerSink): (call: Call) => void {
         servedModel: target?.upstreamModel ?? '',
         providerName: target?.provider.name ?? '',
         providerType: target?.provider.type ?? '',
-        usage: outcome.usage,
-        usageSource: 'upstream',
+        usage: billed.usage,
+        usageSource: billed.source,
         status: finalStatus(outcome),
         errorCode: outcome.errorCode,
         latencyMs: performance.now() - call.startedAt,

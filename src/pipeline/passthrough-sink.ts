@@ -1,27 +1,45 @@
-import type { ResponseObserver } from '../providers/index.ts';
+import type { CanonicalRequest } from '../canonical/index.ts';
+import type { ModelConfig } from '../config/index.ts';
+import { billableUsage, type BillableUsage } from '../metering/index.ts';
+import type { ChatWire, ResponseObserver } from '../providers/index.ts';
 import { lastEventEnd, WholeEventBuffer } from '../streaming/index.ts';
+import { tokenCounterNow } from '../tokens/index.ts';
 import type { EncodedBody, ResponseSink } from './response-sink.ts';
+import { RetainedAnswer } from './retained-answer.ts';
+
+export interface PassthroughSinkOptions {
+  /** What the client may see of whole events Moat observed in full (e.g. without a usage chunk it did not ask for). */
+  clientView?: (events: Buffer) => Buffer;
+  terminalMarker?: string;
+  /** For counting an answer that comes without the upstream's usage (chat); absent: never counted. */
+  counting?: { request: CanonicalRequest; wire: ChatWire; model: ModelConfig };
+}
 
 /** The client speaks the upstream's API: its bytes go back unchanged, in whole SSE events. */
 export class PassthroughSink implements ResponseSink {
   private readonly observer: ResponseObserver;
-  /** What the client may see of whole events Moat observed in full (e.g. without a usage chunk it did not ask for). */
   private readonly clientView: ((events: Buffer) => Buffer) | null;
   private readonly events = new WholeEventBuffer();
   private readonly terminalMarker: Buffer | null;
   /** The stream's terminal event, kept until the relay has metered the request. */
   private heldBack: Buffer | null = null;
+  private readonly request: CanonicalRequest | null;
+  private readonly retained: RetainedAnswer | null;
+  private completed = false;
   readonly streamError = null;
 
-  constructor(observer: ResponseObserver, options: { clientView?: (events: Buffer) => Buffer; terminalMarker?: string } = {}) {
+  constructor(observer: ResponseObserver, options: PassthroughSinkOptions = {}) {
     this.observer = observer;
     this.clientView = options.clientView ?? null;
     this.terminalMarker = options.terminalMarker ? Buffer.from(options.terminalMarker) : null;
+    this.request = options.counting?.request ?? null;
+    this.retained = options.counting ? new RetainedAnswer(options.counting.wire, options.counting.model) : null;
   }
 
   private view(bytes: Buffer | null): Buffer | null {
     if (bytes === null) return null;
     this.observer.chunk(bytes);
+    this.retained?.keep(bytes);
     let shown = this.clientView ? this.clientView(bytes) : bytes;
     if (this.heldBack !== null) {
       // Anything after the terminal event keeps its place behind it.
@@ -44,6 +62,7 @@ export class PassthroughSink implements ResponseSink {
   streamEnd(): Buffer | null {
     const rest = this.view(this.events.flush());
     this.observer.end();
+    this.completed = true;
     const held = this.heldBack;
     this.heldBack = null;
     if (held === null) return rest;
@@ -52,6 +71,8 @@ export class PassthroughSink implements ResponseSink {
 
   body(bytes: Buffer, status: number, contentType: string): EncodedBody {
     this.observer.body(bytes);
+    this.retained?.keepBody(bytes);
+    this.completed = true;
     return { status, contentType, body: bytes };
   }
 
@@ -61,5 +82,21 @@ export class PassthroughSink implements ResponseSink {
 
   get sawFirstToken(): boolean {
     return this.observer.sawFirstToken;
+  }
+
+  meteredUsage(): BillableUsage {
+    const { usage } = this.observer;
+    const retained = this.retained;
+    return billableUsage(
+      {
+        upstream: usage,
+        upstreamFinal: usage !== null && (this.observer.usageFinal ?? true),
+        completed: this.completed && retained !== null && retained.received,
+        generated: this.observer.sawFirstToken,
+      },
+      this.request,
+      () => retained!.response(),
+      tokenCounterNow,
+    );
   }
 }

@@ -27,6 +27,7 @@ export function recordOutcome(call: Call): void {
   call.logger.info(
     {
       reqId: call.id,
+      ...(call.clientRequestId !== null ? { clientReqId: call.clientRequestId } : {}),
       endpoint: call.endpoint,
       status,
       ms: Math.round(seconds * 10_000) / 10,

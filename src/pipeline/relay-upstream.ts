@@ -213,7 +213,8 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     if (this.finished) return;
     this.finished = true;
     if (this.keepAlive) clearTimeout(this.keepAlive);
-    this.call.outcome.usage = this.sink.usage;
+    // A client that left is metered first (the gateway's close listener): keep the usage it was billed.
+    if (!this.call.finalized) this.call.outcome.usage = this.sink.usage;
     this.settle();
   }
 }
@@ -221,6 +222,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
 /** Resolves when the client has its answer (or an error), or has gone away. */
 export function relayUpstream(call: Call, target: Target, request: UpstreamRequest): Promise<void> {
   const headers = target.provider.upstreamHeaders(call.id, call.req.headers);
+  call.sink = request.sink;
   return new Promise((resolve) => {
     const relay = new UpstreamRelay(call, target, request, resolve);
     try {

@@ -1,5 +1,6 @@
 import type { Usage } from '../canonical/index.ts';
 import type { MoatError } from '../errors/index.ts';
+import type { BillableUsage } from '../metering/index.ts';
 
 /** A whole answer for a client, ready to send. */
 export interface EncodedBody {
@@ -21,6 +22,13 @@ export interface ResponseSink {
   readonly streamError: MoatError | null;
   /** A whole non-streamed upstream body (status < 400) → the client's answer, or a typed error. */
   body(bytes: Buffer, status: number, contentType: string): EncodedBody | MoatError;
+  /** The usage the upstream reported so far, possibly partial. */
   readonly usage: Usage | null;
   readonly sawFirstToken: boolean;
+  /**
+   * What the request is billed for, from whatever the answer got to (ended, failed or abandoned): the
+   * upstream's usage, or a count of what was generated (src/metering/billable-usage.ts). Called once,
+   * by the meter; the tokenizer runs only here, and only when the upstream's usage is missing.
+   */
+  meteredUsage(): BillableUsage;
 }

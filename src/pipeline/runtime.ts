@@ -3,6 +3,7 @@ import { createPriceBook, type PriceBook } from '../pricing/index.ts';
 import { createProviders, type Provider } from '../providers/index.ts';
 import { hashApiKey } from '../keys/hash-api-key.ts';
 import { ModelTable } from '../routing/index.ts';
+import { configNeedsTokenizer, preloadTokenCounter } from '../tokens/index.ts';
 
 /**
  * Everything built from one version of the config. A request holds the runtime it started with, so a
@@ -50,13 +51,15 @@ function resolveAdminKeys(config: MoatConfig, env: Env): Runtime['adminKeys'] {
   return keys;
 }
 
-export function buildRuntime(config: MoatConfig, env: Env): Runtime {
+/** `secrets`: stored provider credentials in clear, by name, for providers with `credential:` (src/credentials). */
+export function buildRuntime(config: MoatConfig, env: Env, secrets: ReadonlyMap<string, string> = new Map()): Runtime {
   const keyHashes = resolveKeyHashes(config, env);
   const adminKeys = resolveAdminKeys(config, env);
+  if (configNeedsTokenizer(config)) preloadTokenCounter();
   return {
     config,
     keyHashes,
-    providers: createProviders(config.providers, config.timeouts, env),
+    providers: createProviders(config.providers, config.timeouts, env, secrets),
     models: new ModelTable(config.models),
     prices: createPriceBook(config.pricing),
     adminKeys,

@@ -18,6 +18,8 @@ export function sendError(call: Call, error: MoatError): void {
     'content-length': String(Buffer.byteLength(body)),
   };
   if (error.retryAfter) headers['retry-after'] = error.retryAfter;
+  // Both official SDKs (Stainless-generated) obey this header before their own retry rules.
+  if (error.shouldRetry !== null) headers['x-should-retry'] = String(error.shouldRetry);
   if (call.warnings.length > 0) headers['x-moat-warnings'] = call.warnings.join('; ');
   res.writeHead(error.status, headers);
   res.end(body);

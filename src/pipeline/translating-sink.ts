@@ -2,7 +2,9 @@ import { ResponseFolder, type CanonicalEvent, type CanonicalRequest, type Usage 
 import type { ModelConfig } from '../config/index.ts';
 import type { Dialect, StreamEncoder } from '../dialects/types.ts';
 import { MoatError } from '../errors/index.ts';
+import { billableUsage, type BillableUsage } from '../metering/index.ts';
 import type { ChatWire, StreamDecoder } from '../providers/index.ts';
+import { tokenCounterNow } from '../tokens/index.ts';
 import type { EncodedBody, ResponseSink } from './response-sink.ts';
 
 function isToken(event: CanonicalEvent): boolean {
@@ -23,6 +25,8 @@ export class TranslatingSink implements ResponseSink {
   private decoder: StreamDecoder | null = null;
   private encoder: StreamEncoder | null = null;
   private pending = '';
+  /** The upstream's answer arrived whole: the stream ended, or the body was read. */
+  private completed = false;
   sawFirstToken = false;
   streamError: MoatError | null = null;
 
@@ -62,12 +66,14 @@ export class TranslatingSink implements ResponseSink {
 
   streamEnd(): string | null {
     this.decoder?.end();
+    this.completed = this.decoder !== null;
     if (this.encoder && this.streamError === null) this.pending += this.encoder.end();
     return this.take();
   }
 
   body(bytes: Buffer): EncodedBody | MoatError {
     for (const event of this.wire.decodeResponse(bytes, this.model)) this.folder.add(event);
+    this.completed = true;
     const response = this.folder.response;
     if (response.error) {
       return new MoatError('upstream_invalid_response', `The upstream's answer could not be read: ${response.error.message}`);
@@ -77,5 +83,22 @@ export class TranslatingSink implements ResponseSink {
 
   get usage(): Usage | null {
     return this.folder.response.usage;
+  }
+
+  /** The events decoded so far are already folded: counting them costs nothing until it is needed. */
+  meteredUsage(): BillableUsage {
+    const { response } = this.folder;
+    return billableUsage(
+      {
+        // Decoders emit `usage` only with the final count; a cut stream may have reported part of it.
+        upstream: response.usage ?? this.decoder?.partialUsage ?? null,
+        upstreamFinal: response.usage !== null,
+        completed: this.completed && this.streamError === null && response.error === null,
+        generated: this.sawFirstToken,
+      },
+      this.request,
+      () => response,
+      tokenCounterNow,
+    );
   }
 }

@@ -14,6 +14,11 @@ export interface ResponseObserver {
   /** A whole non-streamed body. */
   body(bytes: Buffer): void;
   readonly usage: Usage | null;
+  /**
+   * Whether `usage` is the upstream's final count, rather than a partial one a cut stream may leave
+   * (Anthropic's `message_start` has the input but not the output). Absent: any usage is final.
+   */
+  readonly usageFinal?: boolean;
   readonly sawFirstToken: boolean;
 }
 
@@ -21,6 +26,11 @@ export interface ResponseObserver {
 export interface StreamDecoder {
   feed(bytes: Uint8Array): void;
   end(): void;
+  /**
+   * Usage reported before the stream's end, for metering a stream cut short (Anthropic's
+   * `message_start` input counts); the final usage comes as a `usage` event. Absent: none.
+   */
+  readonly partialUsage?: Usage | null;
 }
 
 /** How one provider speaks the chat endpoint of its API. All functions are pure. */

@@ -1,3 +1,4 @@
+import type { BudgetGuard } from '../budgets/index.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env, MoatConfig } from '../config/index.ts';
@@ -21,7 +22,7 @@ import {
   type Runtime,
 } from '../pipeline/index.ts';
 import { createLogger, GatewayMetrics, type Logger } from '../telemetry/index.ts';
-import { requestIdFor } from './request-id.ts';
+import { clientRequestIdFor, newRequestId } from './request-id.ts';
 import { handleHealth, handleMetrics, handleModels, handleReady } from './simple-endpoints.ts';
 
 export interface GatewayOptions {
@@ -33,8 +34,12 @@ export interface GatewayOptions {
   meter?: (call: Call) => void;
   /** Stored keys (src/keys). */
   keys?: KeyLookup;
+  /** Budgets (src/budgets): reservations before dispatch. */
+  budgets?: BudgetGuard;
   /** The `/admin` API, when storage is attached. */
   admin?: (call: Call) => Promise<void>;
+  /** Stored provider credentials in clear, by name, for providers with `credential:` (src/credentials). */
+  secrets?: ReadonlyMap<string, string>;
 }
 
 type Handler = (call: Call, gateway: Gateway) => void | Promise<void>;
@@ -70,12 +75,14 @@ export class Gateway {
   readonly metrics: GatewayMetrics;
   private runtime: Runtime;
   private readonly env: Env;
+  private secrets: ReadonlyMap<string, string>;
   private inFlight = 0;
   private onIdle: (() => void) | null = null;
   draining = false;
   /** Meters each model request (ledger row and cost); null when no storage is attached. */
   private readonly meter: ((call: Call) => void) | null;
   private readonly keys: KeyLookup | null;
+  private readonly budgets: BudgetGuard | null;
   private readonly admin: ((call: Call) => Promise<void>) | null;
   /** The admin API routes methods itself (405 and 404 in its own answers). */
   private readonly adminMethods: RouteSpec['methods'];
@@ -84,9 +91,11 @@ export class Gateway {
     this.env = options.env ?? process.env;
     this.logger = options.logger ?? createLogger(options.config.log.level);
     this.metrics = options.metrics ?? new GatewayMetrics();
-    this.runtime = buildRuntime(options.config, this.env);
+    this.secrets = options.secrets ?? new Map();
+    this.runtime = buildRuntime(options.config, this.env, this.secrets);
     this.meter = options.meter ?? null;
     this.keys = options.keys ?? null;
+    this.budgets = options.budgets ?? null;
     this.admin = options.admin ?? null;
     const admin = this.admin;
     this.adminMethods = admin ? { GET: admin, POST: admin, DELETE: admin, PATCH: admin, PUT: admin } : {};
@@ -110,9 +119,13 @@ export class Gateway {
     return { url: `http://${hostForUrl}:${address.port}`, port: address.port };
   }
 
-  /** Swaps in a new config. Requests in flight finish on the runtime they started with. */
-  reload(config: MoatConfig): void {
-    const next = buildRuntime(config, this.env);
+  /**
+   * Swaps in a new config, and new stored credentials when given. Requests in flight finish on the
+   * runtime they started with.
+   */
+  reload(config: MoatConfig, secrets: ReadonlyMap<string, string> = this.secrets): void {
+    const next = buildRuntime(config, this.env, secrets);
+    this.secrets = secrets;
     const previous = this.runtime;
     this.runtime = next;
     this.logger.level = config.log.level;
@@ -153,7 +166,8 @@ export class Gateway {
     const path = query === -1 ? url : url.slice(0, query);
     const route = ROUTES.get(path) ?? (path.startsWith('/admin/') && this.admin ? { endpoint: 'admin' as const, methods: this.adminMethods } : undefined);
     const call: Call = {
-      id: requestIdFor(req.headers['x-request-id']),
+      id: newRequestId(),
+      clientRequestId: clientRequestIdFor(req.headers['x-client-request-id'], req.headers['x-request-id']),
       startedAt: performance.now(),
       endpoint: route?.endpoint ?? 'unknown',
       req,
@@ -165,6 +179,7 @@ export class Gateway {
       keyName: null,
       key: null,
       keys: this.keys,
+      budgets: this.budgets,
       meter: this.meter,
       requestedModel: null,
       finalized: false,
@@ -174,6 +189,7 @@ export class Gateway {
       outcome: { status: 0, errorCode: null, usage: null, ttftMs: null, clientClosed: false, costMicros: null },
     };
     res.setHeader('x-request-id', call.id);
+    if (call.clientRequestId !== null) res.setHeader('x-client-request-id', call.clientRequestId);
     // Anthropic's SDKs read the id from `request-id`.
     if (call.dialect.name === 'anthropic-messages') res.setHeader('request-id', call.id);
     this.inFlight++;

@@ -1,3 +1,4 @@
+import { BudgetGuard, BudgetRegistry } from '../budgets/index.ts';
 import type { MoatConfig } from '../config/index.ts';
 import { KeyRegistry } from '../keys/key-registry.ts';
 import { LedgerJournal, LedgerWriter } from '../metering/index.ts';
@@ -11,6 +12,7 @@ export interface GatewayServices {
   keys: KeyLookup;
   meter: (call: Call) => void;
   ledger: LedgerWriter;
+  budgets: BudgetGuard;
   /** After an admin change on this replica: apply it now rather than on the next refresh. */
   afterAdminWrite(): void;
   close(): Promise<void>;
@@ -39,6 +41,20 @@ export async function openServices(config: MoatConfig, logger: Logger): Promise<
   });
   await ledger.start();
 
+  const budgetRegistry = new BudgetRegistry(storage.budgets, { onRefreshError: (error) => logger.warn({ err: error }, 'budget refresh failed') });
+  await budgetRegistry.refresh();
+  budgetRegistry.start();
+  const budgets = new BudgetGuard(storage.budgets, budgetRegistry, storage.ledger, {
+    reservationTtlMs: config.budgets.reservationTtlMs,
+    onAlert: ({ budget, spentMicros, periodStart, requestId }) =>
+      logger.warn(
+        { budgetId: budget.id, scope: budget.scope, scopeId: budget.scopeId, mode: budget.mode, period: budget.period, periodStart: new Date(periodStart).toISOString(), spentMicros: String(spentMicros), limitMicros: String(budget.limitMicros), requestId },
+        budget.mode === 'soft' ? 'soft budget reached' : 'hard budget reached',
+      ),
+    onError: (error) => logger.error({ err: error }, 'budget settlement failed'),
+  });
+  budgets.start();
+
   let empty = (await storage.keys.listChangedSince(0)).length === 0;
   const checkEmpty = (): void => {
     if (!empty) return;
@@ -59,15 +75,25 @@ export async function openServices(config: MoatConfig, logger: Logger): Promise<
   return {
     storage,
     keys,
-    meter: createMeter(ledger),
+    // Each ledger row also settles the request's budgets (reservation released, actual cost charged).
+    meter: createMeter({
+      record(row) {
+        ledger.record(row);
+        budgets.settleRow(row);
+      },
+    }),
     ledger,
+    budgets,
     afterAdminWrite() {
       checkEmpty();
       registry.refresh().catch((error: unknown) => logger.warn({ err: error }, 'key refresh failed'));
+      budgetRegistry.refresh().catch((error: unknown) => logger.warn({ err: error }, 'budget refresh failed'));
     },
     async close() {
       clearInterval(poll);
       registry.stop();
+      budgetRegistry.stop();
+      await budgets.stop();
       await ledger.stop();
       await storage.close();
     },

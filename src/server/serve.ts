@@ -1,4 +1,6 @@
-import { ConfigError, loadConfigFile, loadDefaultConfig, watchConfigFile, type Env, type LoadedConfig } from '../config/index.ts';
+import type { DestinationStream } from 'pino';
+import { ConfigError, loadConfigFile, loadDefaultConfig, watchConfigFile, type Env, type LoadedConfig, type MoatConfig } from '../config/index.ts';
+import { loadMasterKeys, loadProviderSecrets, SecretsRefresher, type ProviderSecrets } from '../credentials/index.ts';
 import { createLogger, GatewayMetrics } from '../telemetry/index.ts';
 import { createAdminEndpoint } from './admin-endpoint.ts';
 import { Gateway } from './gateway.ts';
@@ -11,6 +13,8 @@ export interface ServeOptions {
   env?: Env;
   /** Install SIGTERM/SIGINT handlers that shut down gracefully and exit (the CLI does). */
   handleSignals?: boolean;
+  /** Where log lines go; default stdout. */
+  logDestination?: DestinationStream;
 }
 
 export interface Serving {
@@ -32,15 +36,39 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
   const load = (): LoadedConfig =>
     withOverrides(options.configPath ? loadConfigFile(options.configPath, env) : loadDefaultConfig(env), options);
   const loaded = load();
-  const logger = createLogger(loaded.config.log.level);
+  const masterKeys = loadMasterKeys(env);
+  const logger = createLogger(loaded.config.log.level, options.logDestination);
   const services = await openServices(loaded.config, logger);
+  // Stored provider credentials (decision 0011): one that is missing or does not decrypt stops the start.
+  const loadSecrets = (config: MoatConfig): Promise<ProviderSecrets> => loadProviderSecrets(config.providers, services?.storage.credentials ?? null, masterKeys);
+  let secrets: ProviderSecrets;
+  try {
+    secrets = await loadSecrets(loaded.config);
+  } catch (error) {
+    await services?.close();
+    throw error;
+  }
   const gateway = new Gateway({
     config: loaded.config,
     env,
     logger,
     metrics: new GatewayMetrics({ processMetrics: true }),
-    ...(services ? { keys: services.keys, meter: services.meter, admin: createAdminEndpoint(services.storage, () => services.afterAdminWrite()) } : {}),
+    ...(services ? { keys: services.keys, budgets: services.budgets, meter: services.meter, admin: createAdminEndpoint(services.storage, () => afterAdminWrite(services), masterKeys) } : {}),
+    secrets,
   });
+  const secretsRefresher = new SecretsRefresher({
+    load: loadSecrets,
+    current: () => gateway.config,
+    apply: (config, next) => gateway.reload(config, next),
+    initial: secrets,
+    onError: (error) => logger.warn(error instanceof ConfigError ? { problems: error.problems } : { err: error }, 'provider credentials did not refresh; providers keep the values they have'),
+    onChange: (names) => logger.info({ credentials: names }, 'provider credentials changed; providers rebuilt'),
+  });
+  // This replica applies its own admin changes at once; the others on their next refresh.
+  function afterAdminWrite(attached: { afterAdminWrite(): void }): void {
+    attached.afterAdminWrite();
+    void secretsRefresher.refresh();
+  }
   let url: string;
   try {
     ({ url } = await gateway.listen());
@@ -48,6 +76,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     await services?.close();
     throw error;
   }
+  secretsRefresher.start();
   logger.info(
     { url, config: loaded.source, models: loaded.config.models.length, providers: Object.keys(loaded.config.providers), storage: services?.storage.backend ?? 'off' },
     'moat listening',
@@ -59,16 +88,21 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
   let unwatch = (): void => {};
   if (options.configPath) {
     const path = options.configPath;
+    // A change whose stored credentials are missing or do not decrypt is rejected like any invalid one.
     unwatch = watchConfigFile(path, () => {
-      try {
-        gateway.reload(load().config);
-        gateway.metrics.configReloads.inc({ result: 'ok' });
-        logger.info({ config: path }, 'config reloaded');
-      } catch (error) {
-        gateway.metrics.configReloads.inc({ result: 'rejected' });
-        const problems = error instanceof ConfigError ? error.problems : [String(error)];
-        logger.error({ config: path, problems }, 'config change rejected; still running on the previous config');
-      }
+      Promise.resolve()
+        .then(() => secretsRefresher.reload(load().config))
+        .then(
+          () => {
+            gateway.metrics.configReloads.inc({ result: 'ok' });
+            logger.info({ config: path }, 'config reloaded');
+          },
+          (error: unknown) => {
+            gateway.metrics.configReloads.inc({ result: 'rejected' });
+            const problems = error instanceof ConfigError ? error.problems : [String(error)];
+            logger.error({ config: path, problems }, 'config change rejected; still running on the previous config');
+          },
+        );
     });
   }
 
@@ -76,6 +110,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       unwatch();
+      secretsRefresher.stop();
       logger.info('shutting down: finishing requests in flight');
       await gateway.shutdown();
       await services?.close();

@@ -6,3 +6,4 @@ export type { ApiKey, KeyClass, KeyReplacement, KeyStore, NewApiKey } from './ke
 export type { LedgerRow, LedgerStore, SpendGroupBy, SpendQuery, SpendRow, UsageSource } from './ledger-store.ts';
 export type { CredentialInput, CredentialStore, StoredCredential } from './credential-store.ts';
 export type { MoatDatabase } from './schema/database.ts';
+export type { Budget, BudgetMode, BudgetPeriod, BudgetScope, BudgetStore, BudgetUsage, Charge, ChargeResult, ExpiredHold, HoldRequest, NewBudget, ReserveResult } from './budget-store.ts';

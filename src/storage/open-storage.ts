@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { BudgetStore } from './budget-store.ts';
 import type { CredentialStore } from './credential-store.ts';
 import type { KeyStore } from './key-store.ts';
+import { KyselyBudgetStore } from './kysely-budget-store.ts';
 import { KyselyCredentialStore } from './kysely-credential-store.ts';
 import { KyselyKeyStore } from './kysely-key-store.ts';
 import { KyselyLedgerStore } from './kysely-ledger-store.ts';
@@ -34,6 +36,7 @@ export interface Storage {
   readonly keys: KeyStore;
   readonly ledger: LedgerStore;
   readonly credentials: CredentialStore;
+  readonly budgets: BudgetStore;
   /** Applies pending migrations; returns their names (none when the schema is current). */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -54,6 +57,7 @@ export function openStorage(options: StorageOptions = {}): Storage {
     keys: new KyselyKeyStore(db, clock),
     ledger: new KyselyLedgerStore(db),
     credentials: new KyselyCredentialStore(db, clock),
+    budgets: new KyselyBudgetStore(db, clock),
     migrate: () => migrateToLatest(db),
     close: () => db.destroy(),
   };

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { useBackend } from './contract/contract-context.ts';
+import { describeBudgets } from './contract/budgets.contract.ts';
 import { describeCredentials } from './contract/credentials.contract.ts';
 import { describeKeys } from './contract/keys.contract.ts';
 import { describeLedger } from './contract/ledger.contract.ts';
@@ -19,5 +20,6 @@ for (const backend of TEST_BACKENDS) {
     describe('keys', () => describeKeys(ctx));
     describe('ledger', () => describeLedger(ctx));
     describe('credentials', () => describeCredentials(ctx));
+    describe('budgets', () => describeBudgets(ctx));
   });
 }

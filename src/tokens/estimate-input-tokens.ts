@@ -1,23 +1,13 @@
 import type { CanonicalRequest, ContentPart } from '../canonical/index.ts';
-
-type CountTokens = (text: string) => number;
-let loaded: Promise<CountTokens> | null = null;
+import { loadTokenCounter, type CountTokens } from './token-counter.ts';
 
 /**
- * The encoding's tables take ~40 MB once loaded, so they are loaded on the first count rather than at
- * start: most gateways never count tokens themselves.
- */
-function tokenCounter(): Promise<CountTokens> {
-  loaded ??= import('gpt-tokenizer/encoding/o200k_base').then((module) => module.countTokens);
-  return loaded;
-}
-
-/**
- * An estimate of a request's input tokens for upstreams that cannot count them (count_tokens against
- * an OpenAI-shaped model). o200k_base is the encoding of OpenAI's current models; other models'
- * tokenizers differ by a few percent either way. Per-message and per-tool framing follow OpenAI's
- * published counting recipe (3 tokens per message, 3 to prime the reply). Images count as a flat
- * 1,600 tokens — Anthropic's figure for a full-size image, so the estimate errs high.
+ * A count of a request's input tokens for upstreams that cannot count them (count_tokens against an
+ * OpenAI-shaped model, metering an answer without usage). o200k_base is the encoding of OpenAI's
+ * current models; other models' tokenizers differ by some percent either way (docs/metering.md).
+ * Per-message and per-tool framing follow OpenAI's published counting recipe (3 tokens per message,
+ * 3 to prime the reply). Images count as a flat 1,600 tokens — Anthropic's figure for a full-size
+ * image, so the estimate errs high.
  */
 export const IMAGE_TOKEN_ESTIMATE = 1600;
 const TOKENS_PER_MESSAGE = 3;
@@ -40,8 +30,8 @@ function partTokens(part: ContentPart, countTokens: CountTokens): number {
   }
 }
 
-export async function estimateInputTokens(request: CanonicalRequest): Promise<number> {
-  const countTokens = await tokenCounter();
+/** Synchronous, with the counter given (see `tokenCounterNow`). */
+export function countInputTokens(request: CanonicalRequest, countTokens: CountTokens): number {
   let total = REPLY_PRIMING_TOKENS;
   for (const message of request.messages) {
     total += TOKENS_PER_MESSAGE;
@@ -51,4 +41,8 @@ export async function estimateInputTokens(request: CanonicalRequest): Promise<nu
     total += countTokens(JSON.stringify({ name: tool.name, description: tool.description ?? '', parameters: tool.parameters ?? {} }));
   }
   return total;
+}
+
+export async function estimateInputTokens(request: CanonicalRequest): Promise<number> {
+  return countInputTokens(request, await loadTokenCounter());
 }

@@ -1,1 +1,7 @@
-export { estimateInputTokens, IMAGE_TOKEN_ESTIMATE } from './estimate-input-tokens.ts';
+export { countInputTokens, estimateInputTokens, IMAGE_TOKEN_ESTIMATE } from './estimate-input-tokens.ts';
+export { estimateEmbeddingsInputTokens } from './estimate-embeddings-tokens.ts';
+export { countOutputTokens } from './count-output-tokens.ts';
+export type { OutputCount } from './count-output-tokens.ts';
+export { approximateTokens, loadTokenCounter, preloadTokenCounter, tokenCounterNow } from './token-counter.ts';
+export { configNeedsTokenizer } from './needs-tokenizer.ts';
+export type { CountTokens, TokenCounter } from './token-counter.ts';

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SseDecoder } from '../../src/streaming/index.ts';
 import { fixtureBytes } from './fixtures.ts';
 import { RecordingUpstream } from './recording-upstream.ts';
 
@@ -14,6 +15,8 @@ export type { RecordedRequest } from './recording-upstream.ts';
  *   stall-headers        never answer
  *   silent-<ms>          stream fx-chat-text after <ms> of silence following the headers
  *   flood-<mb>           stream <mb> MiB of events as fast as the socket takes them
+ *   nousage-<case>       replay <case> without any usage (a server that ignores `stream_options`)
+ *   hang-<n>-<case>      stream the first <n> events of <case>, then hold the connection open, silent
  */
 const ERROR_FILES: Record<string, string> = {
   '400': 'error-400-invalid-param.json',
@@ -82,6 +85,17 @@ export class FakeUpstream extends RecordingUpstream {
       if (route === 'embeddings') return this.sendJson(res, fixtureBytes('embeddings.response.json'));
       if (!stream) return this.sendJson(res, fixtureBytes(`${name}.response.json`));
       return void this.sendStream(res, fixtureBytes(`${name}.stream.sse`), 0);
+    }
+    if (model.startsWith('nousage-')) {
+      const name = model.slice('nousage-'.length);
+      if (!stream) return this.sendJson(res, withoutUsage(fixtureBytes(`${name}.response.json`)));
+      return void this.sendStream(res, streamWithoutUsage(fixtureBytes(`${name}.stream.sse`)), 0);
+    }
+    const hang = /^hang-(\d+)-(.+)$/.exec(model);
+    if (hang) {
+      this.openStream(res);
+      res.write(sseEvents(fixtureBytes(`${hang[2]}.stream.sse`)).slice(0, Number(hang[1])).join(''));
+      return;
     }
     const status = /^status-(\d{3})$/.exec(model);
     if (status) return this.sendError(res, Number(status[1]), status[1] === '429' ? { 'retry-after': '7' } : {});
@@ -156,4 +170,32 @@ export class FakeUpstream extends RecordingUpstream {
     };
     writeMore();
   }
+}
+
+/** The SSE stream's events, each as `data: …\n\n` text. */
+function sseEvents(bytes: Buffer): string[] {
+  const events: string[] = [];
+  const sse = new SseDecoder((message) => events.push(`data: ${message.data}\n\n`));
+  sse.feed(bytes);
+  sse.end();
+  return events;
+}
+
+function withoutUsage(body: Buffer): Buffer {
+  const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  delete parsed.usage;
+  return Buffer.from(JSON.stringify(parsed));
+}
+
+/** The stream as a server that ignores `stream_options.include_usage` sends it: no usage member, no usage chunk. */
+function streamWithoutUsage(bytes: Buffer): Buffer {
+  const kept = sseEvents(bytes).flatMap((event) => {
+    const data = event.slice('data: '.length, -2);
+    if (data === '[DONE]') return [event];
+    const chunk = JSON.parse(data) as Record<string, unknown>;
+    if (Array.isArray(chunk.choices) && chunk.choices.length === 0) return [];
+    delete chunk.usage;
+    return [`data: ${JSON.stringify(chunk)}\n\n`];
+  });
+  return Buffer.from(kept.join(''));
 }

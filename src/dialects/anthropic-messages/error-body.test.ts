@@ -50,6 +50,10 @@ const EXPECTED_TYPES: Record<ErrorCode, string> = {
   tenant_exists: 'invalid_request_error',
   key_not_found: 'not_found_error',
   key_revoked: 'invalid_request_error',
+  credential_not_found: 'not_found_error',
+  master_key_not_configured: 'api_error',
+  insufficient_quota: 'billing_error',
+  budget_not_found: 'not_found_error',
   shutting_down: 'overloaded_error',
   internal_error: 'api_error',
 };

@@ -22,6 +22,8 @@ const TYPE_BY_STATUS: Readonly<Record<number, string>> = {
 };
 
 export function anthropicErrorType(error: MoatError): string {
+  // An exhausted budget is a billing matter, whatever status it is sent with.
+  if (error.code === 'insufficient_quota') return 'billing_error';
   return TYPE_BY_STATUS[error.status] ?? error.type;
 }
 

@@ -227,6 +227,13 @@ describe('AnthropicStreamDecoder on edge cases', () => {
     expect(events.map((e) => e.type)).toEqual(['start']);
   });
 
+  it('offers the usage known so far as partialUsage, for metering a stream cut before message_stop', () => {
+    const decoder = new AnthropicStreamDecoder(() => {});
+    expect(decoder.partialUsage).toBeNull();
+    decoder.feed(sse(start));
+    expect(decoder.partialUsage).toEqual({ inputTokens: 5, outputTokens: 1, reasoningTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 });
+  });
+
   it('reports data that is not JSON as an error and keeps decoding', () => {
     const bytes = enc.encode(
       `event: message_start\ndata: ${JSON.stringify(start)}\n\nevent: content_block_delta\ndata: {"type": "content_bl\n\n` +

@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from '../../canonical/index.ts';
+import type { CanonicalEvent, Usage } from '../../canonical/index.ts';
 import { SseDecoder } from '../../streaming/index.ts';
 import type { StreamDecoder } from '../types.ts';
 import { finishEvent } from './decode-response.ts';
@@ -43,6 +43,11 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   feed(bytes: Uint8Array): void {
     this.sse.feed(bytes);
+  }
+
+  /** The usage known so far (input counts from `message_start` on), for metering a stream cut short. */
+  get partialUsage(): Usage | null {
+    return Object.keys(this.usageFields).length === 0 ? null : decodeAnthropicUsage(this.usageFields);
   }
 
   end(): void {

@@ -44,6 +44,20 @@ describe('AnthropicUsageObserver', () => {
     observer.chunk(messageStart!);
     expect(observer.sawFirstToken).toBe(false);
     expect(observer.usage).toEqual({ inputTokens: 4 + 23 + 1183, outputTokens: 1, reasoningTokens: 0, cachedInputTokens: 1183, cacheWriteTokens: 23 });
+    expect(observer.usageFinal).toBe(false);
+  });
+
+  it("calls the usage final from message_delta's output count on, or from a body", () => {
+    const observer = new AnthropicUsageObserver();
+    const events = wholeEvents(read('messages-text.stream.sse'));
+    const delta = events.findIndex((e) => e.includes('event: message_delta'));
+    for (const chunk of events.slice(0, delta)) observer.chunk(chunk);
+    expect(observer.usageFinal).toBe(false);
+    observer.chunk(events[delta]!);
+    expect(observer.usageFinal).toBe(true);
+    const body = new AnthropicUsageObserver();
+    body.body(read('messages-text.response.json'));
+    expect(body.usageFinal).toBe(true);
   });
 
   it('keeps the usage known before an error in the middle of a stream', () => {
@@ -52,6 +66,7 @@ describe('AnthropicUsageObserver', () => {
     observer.end();
     expect(observer.sawFirstToken).toBe(true);
     expect(observer.usage).toEqual({ inputTokens: 27, outputTokens: 2, reasoningTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 });
+    expect(observer.usageFinal).toBe(false);
   });
 
   it('counts a tool_use block start as the first token', () => {

@@ -11,10 +11,12 @@ const FIRST_TOKEN_DELTAS = new Set(['text_delta', 'thinking_delta', 'input_json_
  * Reads usage and the first token from an Anthropic response relayed untouched (Anthropic client →
  * Anthropic upstream). Only `message_start`, `message_delta` and, until the first token, the content
  * events are parsed; the bulk of a stream is matched by its SSE event name alone.
- * Usage is known from `message_start` on (input counts) and completed by `message_delta`.
+ * Usage is known from `message_start` on (input counts) and completed by `message_delta` (the
+ * cumulative output count): `usageFinal` says which, for metering a stream cut in between.
  */
 export class AnthropicUsageObserver implements ResponseObserver {
   usage: Usage | null = null;
+  usageFinal = false;
   sawFirstToken = false;
   private usageFields: Json = {};
   private readonly sse = new SseDecoder((message) => this.onEvent(message.event, message.data));
@@ -31,6 +33,7 @@ export class AnthropicUsageObserver implements ResponseObserver {
     try {
       const parsed: unknown = JSON.parse(bytes.toString('utf8'));
       this.usage = isObject(parsed) ? decodeAnthropicUsage(parsed.usage) : null;
+      this.usageFinal = this.usage !== null;
     } catch {
       this.usage = null;
     }
@@ -56,6 +59,7 @@ export class AnthropicUsageObserver implements ResponseObserver {
         return;
       case 'message_delta':
         this.takeUsage(parsed.usage);
+        if (isObject(parsed.usage) && typeof parsed.usage.output_tokens === 'number') this.usageFinal = true;
         return;
       case 'content_block_start':
         if (isObject(parsed.content_block) && parsed.content_block.type === 'tool_use') this.sawFirstToken = true;

@@ -3,8 +3,8 @@ import type { ContractContext } from './contract-context.ts';
 import { unique } from './fixtures.ts';
 
 export function describeMigrations(ctx: ContractContext): void {
-  it('applies the initial schema once and nothing on the second run', async () => {
-    expect(ctx.firstMigration).toEqual(['0001-initial']);
+  it('applies every migration once and nothing on the second run', async () => {
+    expect(ctx.firstMigration).toEqual(['0001-initial', '0002-budgets']);
     expect(await ctx.storage.migrate()).toEqual([]);
   });
 

@@ -65,9 +65,39 @@ export interface ProviderCredentialsTable {
   updated_at: Integer;
 }
 
+export interface BudgetsTable {
+  id: string;
+  scope: string;
+  scope_id: string;
+  period: string;
+  limit_micros: Integer;
+  mode: string;
+  name: string | null;
+  created_at: Integer;
+}
+
+export interface BudgetUsageTable {
+  budget_id: string;
+  period_start: Integer;
+  spent_micros: Integer;
+  reserved_micros: Integer;
+}
+
+export interface BudgetHoldsTable {
+  request_id: string;
+  budget_id: string;
+  period_start: Integer;
+  amount_micros: Integer;
+  state: string;
+  expires_at: Integer;
+}
+
 export interface MoatDatabase {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
   usage_ledger: UsageLedgerTable;
   provider_credentials: ProviderCredentialsTable;
+  budgets: BudgetsTable;
+  budget_usage: BudgetUsageTable;
+  budget_holds: BudgetHoldsTable;
 }

@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { initialSchema } from './0001-initial.ts';
+import { budgetsSchema } from './0002-budgets.ts';
 
 /** Every migration, in code (no folder scan), applied in name order. Append; never edit one that shipped. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initialSchema,
+  '0002-budgets': budgetsSchema,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
