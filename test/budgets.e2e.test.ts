@@ -267,10 +267,7 @@ describe('a hard budget under 200 concurrent requests, three gateway processes s
     const { ok } = checkOutcomes(outcomes);
     expect(ok).toBeGreaterThanOrEqual(40);
     expect(upstream.calls()).toBe(ok);
-    for (const origin of origins) {
-      const served = outcomes.filter((o, i) => o.status === 200 && origins[i % 3] === origin).length;
-      expect(served, `replica ${origin} answered none`).toBeGreaterThan(0);
-    }
+    // Which replica admits is a race (the first reservations win), so no replica is required to.
 
     const deadline = Date.now() + 5000;
     let view = (await admin(origins[1]!, 'GET', `/admin/budgets/${budgetId}`)).body;

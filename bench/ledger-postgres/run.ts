@@ -61,14 +61,19 @@ const cfg = {
   busyLag: num('BUSY_LAG', 1000),
   /** Give up waiting for a backlog to drain after this many seconds. */
   drainTimeout: num('DRAIN_TIMEOUT', 300),
-  moatPort: num('MOAT_BENCH_PORT', 18830),
-  mockPort: num('MOCK_PORT', 18831),
+  /** Away from the 18xxx ports other benchmarks on this machine use. */
+  moatPort: num('MOAT_BENCH_PORT', 28530),
+  mockPort: num('MOCK_PORT', 28531),
   gatewayCpus: env.GATEWAY_CPUS ?? '1',
   loadgenCpus: env.LOADGEN_CPUS ?? '0',
   model: env.MODEL ?? 'mock-lat0-ttft0-gap0-chunks10',
   /** Before starting, wait up to QUIET_WAIT s for every CPU to be at most QUIET_BUSY % busy (3 s). */
   quietBusy: num('QUIET_BUSY', 15),
   quietWait: num('QUIET_WAIT', 180),
+  /** The machine is shared: a phase whose measured window had other processes above OTHER_MAX % of a
+   * CPU is repeated (after waiting for a quiet machine again), up to ATTEMPTS times in all. */
+  otherMax: num('OTHER_MAX', 15),
+  attempts: num('ATTEMPTS', 3),
   cpuProf: env.CPU_PROF === '1',
   keepDb: env.KEEP_DB === '1',
   harness: resolve(env.BENCH_HARNESS ?? join(ROOT, '../shared/bench')),
@@ -171,8 +176,9 @@ interface Wrk {
   interrupt(): void;
 }
 
-/** Every wrk started, whose CPU is counted with the bench's own processes. */
+/** Every wrk started, whose CPU is counted with the bench's own processes, and every summary. */
 const wrkPids = new Set<number>();
+const wrkResults: WrkResult[] = [];
 
 function runWrk(seconds: number, bodyFile: string): Wrk {
   const lua = join(cfg.harness, 'lib/wrk-post.lua');
@@ -189,7 +195,11 @@ function runWrk(seconds: number, bodyFile: string): Wrk {
   const done = new Promise<WrkResult>((resolveDone, fail) =>
     child.on('close', () => {
       const match = /WRKJSON (\{.*\})/.exec(out);
-      if (match) resolveDone(JSON.parse(match[1]!) as WrkResult);
+      if (match) {
+        const result = JSON.parse(match[1]!) as WrkResult;
+        wrkResults.push(result);
+        resolveDone(result);
+      }
       else fail(new Error(`wrk failed: ${out.slice(-2000)}`));
     }),
   );
@@ -277,7 +287,7 @@ function rssMb(pid: number): number {
 }
 
 /** The machine is shared: wait until no CPU is more than QUIET_BUSY % busy over 3 s (or QUIET_WAIT s). */
-async function waitQuiet(): Promise<{ waitedS: number; busyPct: number[]; quiet: boolean }> {
+async function waitQuiet(maxWaitS = cfg.quietWait): Promise<{ waitedS: number; busyPct: number[]; quiet: boolean }> {
   const started = performance.now();
   for (let announced = false; ; ) {
     const a = cpuTimes();
@@ -286,7 +296,7 @@ async function waitQuiet(): Promise<{ waitedS: number; busyPct: number[]; quiet:
     const busyPct = b.busy.map((busy, i) => Math.round(((busy - a.busy[i]!) / (b.total[i]! - a.total[i]!)) * 100));
     const waitedS = Math.round((performance.now() - started) / 1000);
     if (busyPct.every((x) => x <= cfg.quietBusy)) return { waitedS, busyPct, quiet: true };
-    if (waitedS >= cfg.quietWait) {
+    if (waitedS >= maxWaitS) {
       console.warn(`the machine is busy (CPU ${busyPct.join(' / ')} %); measuring anyway — see "other" CPU in the results`);
       return { waitedS, busyPct, quiet: false };
     }
@@ -352,7 +362,47 @@ const benchPids = new Set([process.pid, mock.pid!]);
 const ticks = new ProcessTicks((pid, comm) => (pid === moatPid ? 'moat' : comm === 'postgres' ? 'pg' : benchPids.has(pid) || wrkPids.has(pid) ? 'bench' : 'other'));
 ticks.update();
 await waitHttp(`http://127.0.0.1:${cfg.moatPort}/readyz`, 30_000);
-const sql = postgres(cfg.databaseUrl, { max: 2, onnotice: () => {} });
+// The sampler's own connections: named, so pg_stat_activity can tell them from Moat's, and without
+// parallel workers, so a count never takes both CPUs.
+const SAMPLER = 'moat-bench-sampler';
+const sql = postgres(cfg.databaseUrl, { max: 2, onnotice: () => {}, connection: { application_name: SAMPLER, max_parallel_workers_per_gather: 0 } });
+
+/**
+ * Rows in usage_ledger, exact but cheap: a full count(*) of a table that reaches a million rows takes
+ * a quarter of a second of PostgreSQL CPU (which shares the gateway's machine), so once per phase,
+ * while nothing is being written, `rebase` counts the rows in the pages below the last MARGIN pages,
+ * and each sample then counts only the pages from there on (a TID range scan). The ledger is
+ * insert-only and its rows here are all the same size, so pages once full stay full; `verify`
+ * compares with a full count(*) at the end of each phase to prove it.
+ */
+class RowCounter {
+  static readonly MARGIN = 64;
+  #fromPage = 0;
+  #below = 0;
+  /** Milliseconds each sample's count took. */
+  readonly costsMs: number[] = [];
+
+  async rebase(): Promise<void> {
+    const [{ pages }] = (await sql`select (pg_relation_size('usage_ledger') / current_setting('block_size')::int8)::int8 as pages`) as unknown as [{ pages: bigint }];
+    this.#fromPage = Math.max(0, Number(pages) - RowCounter.MARGIN);
+    this.#below = Number((await sql`select count(*)::int8 as n from usage_ledger where ctid < ${`(${this.#fromPage},0)`}::tid`)[0]!.n);
+  }
+
+  async rows(): Promise<number> {
+    const started = performance.now();
+    const above = Number((await sql`select count(*)::int8 as n from usage_ledger where ctid >= ${`(${this.#fromPage},0)`}::tid`)[0]!.n);
+    this.costsMs.push(performance.now() - started);
+    return this.#below + above;
+  }
+
+  /** The sampled count against a full count(*); call while nothing is being written. */
+  async verify(): Promise<{ sampled: number; full: number }> {
+    const sampled = await this.rows();
+    this.costsMs.pop();
+    return { sampled, full: Number((await sql`select count(*)::int8 as n from usage_ledger`)[0]!.n) };
+  }
+}
+const counter = new RowCounter();
 
 // --- sampling --------------------------------------------------------------------------------------
 
@@ -376,7 +426,7 @@ interface Sample {
   cpuSteal: number[];
   cpuTotal: number[];
   moatRssMb: number;
-  /** pg_stat_activity of the bench database: state/wait event/first words of the query. */
+  /** pg_stat_activity of Moat's connections: state/wait event/first words of the query. */
   pgActivity: string[];
   /** The CPU each of those backends last ran on. */
   pgBackendCpus: number[];
@@ -392,10 +442,10 @@ async function answeredCount(): Promise<number> {
 }
 
 async function sample(t0: number): Promise<Sample> {
-  const rows = Number((await sql`select count(*)::int8 as n from usage_ledger`)[0]!.n);
+  const rows = await counter.rows();
   const answered = await answeredCount();
   const t = (performance.now() - t0) / 1000;
-  const activity = await sql`select pid, state, wait_event_type, wait_event, query from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`;
+  const activity = await sql`select pid, state, wait_event_type, wait_event, query from pg_stat_activity where datname = ${dbName} and application_name <> ${SAMPLER}`;
   const { busy, total, steal } = cpuTimes();
   const topOther = ticks.update();
   return {
@@ -433,17 +483,26 @@ const newSeries = (): Series => {
 };
 const now = (series: Series): number => (performance.now() - series.t0) / 1000;
 
-/** Samples every `everyMs` until `until(sample)` is true (checked after each sample) or `timeoutS`. */
-async function sampleUntil(series: Series, everyMs: number, until: (s: Sample) => boolean, timeoutS: number): Promise<boolean> {
+/**
+ * Samples every `everyMs` until `until(sample)` is true (checked after each sample) or `timeoutS`;
+ * `wake` (the load ending) cuts a wait short, so the sample that ends a loaded stretch is taken then.
+ */
+async function sampleUntil(series: Series, everyMs: number, until: (s: Sample) => boolean, timeoutS: number, wake?: Promise<unknown>): Promise<boolean> {
   const stopAt = performance.now() + timeoutS * 1000;
   let next = performance.now();
+  let woken = wake?.then(
+    () => undefined,
+    () => undefined,
+  );
   for (;;) {
     const s = await sample(series.t0);
     series.samples.push(s);
     if (until(s)) return true;
     if (performance.now() > stopAt) return false;
     next += everyMs;
-    await sleep(Math.max(0, next - performance.now()));
+    const cut = await Promise.race([sleep(Math.max(0, next - performance.now())).then(() => false), ...(woken ? [woken.then(() => true)] : [])]);
+    // Once only: after it fires, back to the regular ticks.
+    if (cut) woken = undefined;
   }
 }
 
@@ -518,16 +577,40 @@ function topProcesses(a: Sample, b: Sample): string[] {
     .map(([name, n]) => `${name} ${Math.round((n / CLK_TCK / seconds) * 100)} %`);
 }
 
+/**
+ * What Moat's inserting PostgreSQL backend was doing when sampled, % of observations: `active/…` is
+ * PostgreSQL at work (CPU, or waiting on a WAL sync), `idle/Client:ClientRead` is PostgreSQL waiting
+ * for Moat to send the next batch.
+ */
 function tally(samples: Sample[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const s of samples) for (const state of s.pgActivity) counts[state] = (counts[state] ?? 0) + 1;
-  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
+  let all = 0;
+  for (const s of samples) {
+    for (const state of s.pgActivity) {
+      if (!state.endsWith('/insert into')) continue;
+      const key = state.slice(0, -'/insert into'.length);
+      counts[key] = (counts[key] ?? 0) + 1;
+      all += 1;
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(counts)
+      .sort((a, b) => b[1] - a[1])
+      .map(([key, n]) => [key, Math.round((n / all) * 100)]),
+  );
 }
 
 const wrkRps = (w: WrkResult): number => Math.round(w.requests / (w.duration_us / 1e6));
 const wrkErrors = (w: WrkResult): number => w.err_connect + w.err_read + w.err_write + w.err_status + w.err_timeout + w.bad_body + w.non200;
 
 // --- phases ----------------------------------------------------------------------------------------
+
+interface Attempted {
+  attempt: number;
+  /** The most CPU other processes used in the phase's measured windows, % of one CPU. */
+  otherMaxPct: number;
+  clean: boolean;
+}
 
 interface SustainedPhase {
   wrk: WrkResult;
@@ -540,11 +623,14 @@ interface SustainedPhase {
   rowsAdded: number;
   answeredAdded: number;
   pgActivity: Record<string, number>;
+  /** The sampled row count against a full count(*) at the end of the phase. */
+  countCheck: { sampled: number; full: number };
   series: Sample[];
 }
 
 async function sustained(): Promise<SustainedPhase> {
   console.log(`sustained: wrk ${cfg.duration} s, c = ${cfg.concurrency}`);
+  await counter.rebase();
   const series = newSeries();
   series.samples.push(await sample(series.t0));
   let loadEnd: number | null = null;
@@ -553,10 +639,11 @@ async function sustained(): Promise<SustainedPhase> {
     () => (loadEnd = now(series)),
     () => (loadEnd = now(series)),
   );
-  await sampleUntil(series, 1000, () => loadEnd !== null, cfg.duration + 30);
+  await sampleUntil(series, 1000, () => loadEnd !== null, cfg.duration + 30, wrk.done);
   const wrkResult = await wrk.done;
-  // After the load, every 100 ms until the lag is gone.
-  await sampleUntil(series, 100, (s) => s.lag <= 0, cfg.drainTimeout);
+  // After the load, every 200 ms until the lag is gone.
+  await sampleUntil(series, 200, (s) => s.lag <= 0, cfg.drainTimeout);
+  const countCheck = await counter.verify();
   const end = loadEnd!;
   const during = series.samples.filter((s) => s.t <= end);
   const steady = windowOf(during.find((s) => s.t >= cfg.steadySkip) ?? during[0]!, during.at(-1)!);
@@ -573,6 +660,7 @@ async function sustained(): Promise<SustainedPhase> {
     rowsAdded: series.samples.at(-1)!.rows - series.samples[0]!.rows,
     answeredAdded: series.samples.at(-1)!.answered - series.samples[0]!.answered,
     pgActivity: tally(during),
+    countCheck,
     series: series.samples,
   };
 }
@@ -596,12 +684,14 @@ interface DrainPhase {
   rowsAdded: number;
   answeredAdded: number;
   pgActivityDrain: Record<string, number>;
+  countCheck: { sampled: number; full: number };
   series: Sample[];
 }
 
 async function drain(underLoad: boolean): Promise<DrainPhase> {
   const name = underLoad ? 'drain-load' : 'drain-idle';
   console.log(`${name}: table locked under load until ${cfg.backlog} rows are queued (at most ${cfg.pauseMax} s)${underLoad ? `, then ${cfg.drainLoad} s of load after the release` : ', then the load stops and the lock is released'}`);
+  await counter.rebase();
   const series = newSeries();
   series.samples.push(await sample(series.t0));
   const locker = await sql.reserve();
@@ -630,7 +720,9 @@ async function drain(underLoad: boolean): Promise<DrainPhase> {
     wrk.interrupt();
   }
   const wrkResult = await wrk.done;
-  await sampleUntil(series, 250, (s) => s.lag <= 0, cfg.drainTimeout);
+  series.samples.push(await sample(series.t0));
+  await sampleUntil(series, 1000, (s) => s.lag <= 0, cfg.drainTimeout);
+  const countCheck = await counter.verify();
   const samples = series.samples;
   const end = loadEnd!;
   const loadedAfter = samples.filter((s) => s.t > releasedAt && s.t <= end);
@@ -655,15 +747,26 @@ async function drain(underLoad: boolean): Promise<DrainPhase> {
     rowsAdded: samples.at(-1)!.rows - samples[0]!.rows,
     answeredAdded: samples.at(-1)!.answered - samples[0]!.answered,
     pgActivityDrain: tally(samples.filter((s) => s.t > releasedAt && s.lag >= cfg.busyLag)),
+    countCheck,
     series: samples,
   };
 }
 
 // --- the run ---------------------------------------------------------------------------------------
 
+function gitState(dir: string): { head: string; changedSrcFiles: number } {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', ['-C', dir, ...args], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    return { head: git('rev-parse', '--short', 'HEAD').trim(), changedSrcFiles: git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length };
+  } catch {
+    return { head: 'not a git checkout', changedSrcFiles: 0 };
+  }
+}
+
 console.log(`node ${process.version}; ${pgVersion.split(' on ')[0]}; results in ${cfg.outDir}`);
 console.log(`warm-up: wrk ${cfg.warmup} s, c = ${cfg.concurrency}`);
 const warmup = await runWrk(cfg.warmup, bodyFile).done;
+await counter.rebase();
 if (!(await sampleUntil(newSeries(), 100, (s) => s.lag <= 0, cfg.drainTimeout))) throw new Error('the warm-up backlog did not drain');
 
 const results: {
@@ -672,12 +775,15 @@ const results: {
   postgres: string;
   pgSettings: Record<string, string>;
   machine: { cpus: number; model: string | undefined; memGiB: number };
+  /** The checkout Moat ran from: HEAD and the files under src/ that differ from it. */
+  git: { head: string; changedSrcFiles: number };
   cfg: typeof cfg;
   quietBeforeStart: Awaited<ReturnType<typeof waitQuiet>>;
   warmup: WrkResult;
-  sustained?: SustainedPhase;
-  drainLoad?: DrainPhase;
-  drainIdle?: DrainPhase;
+  sustained?: SustainedPhase & Attempted;
+  drainLoad?: DrainPhase & Attempted;
+  drainIdle?: DrainPhase & Attempted;
+  discarded?: typeof discarded;
   check?: Record<string, unknown>;
 } = {
   date: new Date().toISOString(),
@@ -685,13 +791,31 @@ const results: {
   postgres: pgVersion,
   pgSettings,
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30) },
+  git: gitState(resolve(cfg.moatMain, '../../..')),
   cfg,
   quietBeforeStart: quiet,
   warmup,
 };
 
+/** Repeats a phase while other processes on the machine disturbed its measured windows. */
+async function attempt<P>(name: string, run: () => Promise<P>, windows: (p: P) => (Window | null)[]): Promise<P & { attempt: number; otherMaxPct: number; clean: boolean }> {
+  for (let i = 1; ; i++) {
+    const p = await run();
+    const otherMaxPct = Math.max(0, ...windows(p).map((w) => w?.otherCpuPct ?? 0));
+    const clean = otherMaxPct <= cfg.otherMax;
+    if (clean || i >= cfg.attempts) {
+      if (!clean) console.warn(`  ${name}: other processes used ${otherMaxPct} % of a CPU in the measured window; kept after ${i} attempts — read it as disturbed`);
+      return { ...p, attempt: i, otherMaxPct, clean };
+    }
+    console.warn(`  ${name}: other processes used ${otherMaxPct} % of a CPU in the measured window; discarded, repeating`);
+    discarded.push({ phase: name, attempt: i, otherMaxPct, figures: windows(p) });
+    await waitQuiet(60);
+  }
+}
+const discarded: { phase: string; attempt: number; otherMaxPct: number; figures: (Window | null)[] }[] = [];
+
 if (cfg.phases.includes('sustained')) {
-  const p = (results.sustained = await sustained());
+  const p = (results.sustained = await attempt('sustained', sustained, (x) => [x.steady]));
   console.log(
     `  gateway ${p.wrkRps} req/s (wrk); ${p.steady.rowsPerS} rows/s landed in steady state (s ${p.steady.from}–${p.steady.to}); ` +
       `lag median ${p.lagDuringLoad.median}, max ${p.lagDuringLoad.max}; ${p.lagAtLoadEnd} rows left at the end of load, drained ${p.drainSeconds} s later`,
@@ -699,7 +823,7 @@ if (cfg.phases.includes('sustained')) {
 }
 for (const [phase, underLoad] of [['drain-load', true], ['drain-idle', false]] as const) {
   if (!cfg.phases.includes(phase)) continue;
-  const p = await drain(underLoad);
+  const p = await attempt(phase, () => drain(underLoad), (x) => (underLoad ? [x.locked, x.drainUnderLoad] : [x.drainIdle]));
   if (underLoad) results.drainLoad = p;
   else results.drainIdle = p;
   console.log(
@@ -721,18 +845,23 @@ for await (const line of createInterface({ input: createReadStream(moatLog) })) 
   else otherLogLines.push(line);
 }
 writeFileSync(join(cfg.outDir, 'moat-log-other-lines.txt'), otherLogLines.join('\n') + '\n');
-const wrkRuns = [results.warmup, results.sustained?.wrk, results.drainLoad?.wrk, results.drainIdle?.wrk].filter((w): w is WrkResult => w !== undefined);
+results.discarded = discarded;
 const check = {
   rows: Number(final.n),
   distinctRequestIds: Number(final.ids),
   rowsStatus200: Number(final.ok),
   answered,
-  wrkCompleted: sum(wrkRuns.map((w) => w.requests)),
-  wrkErrors: sum(wrkRuns.map(wrkErrors)),
+  wrkCompleted: sum(wrkResults.map((w) => w.requests)),
+  wrkErrors: sum(wrkResults.map(wrkErrors)),
   accessLogLines,
   rowsAfterStop,
   journalFilesAfterStop: journalLeft.length,
   moatExitCode: moatExit,
+  /** wrk does not count the requests in flight when it stops (at most c per run); more than that means
+   * something else sent requests to this gateway, and the rates above include them. */
+  foreignRequests: Math.max(0, answered - sum(wrkResults.map((w) => w.requests)) - cfg.concurrency * wrkResults.length),
+  sampledCountsExact: [results.sustained, results.drainLoad, results.drainIdle].every((p) => p === undefined || p.countCheck.sampled === p.countCheck.full),
+  samplerCountMs: { n: counter.costsMs.length, mean: round(sum(counter.costsMs) / Math.max(1, counter.costsMs.length), 1), max: round(Math.max(0, ...counter.costsMs), 1) },
   exactlyOneRowPerResponse: Number(final.n) === answered && Number(final.ids) === answered && rowsAfterStop === answered && journalLeft.length === 0,
 };
 results.check = check;
@@ -761,19 +890,21 @@ function renderSummary(): string {
         `**other processes ${w.otherCpuPct} %**${w.topOther.length ? ` (${w.topOther.join(', ')})` : ''}; CPU0 ${w.cpuBusyPct[0]} % busy, CPU1 ${w.cpuBusyPct[1]} %; steal ${w.cpuStealPct.join(' / ')} %`
       : '–';
   const { sustained: s, drainLoad: dl, drainIdle: di } = results;
+  const disturbed = (p: Attempted): string =>
+    (p.clean ? '' : ` (**disturbed: other processes ${p.otherMaxPct} %**)`) + (p.attempt > 1 ? ` (attempt ${p.attempt})` : '');
   const lines = [
     `# Ledger into PostgreSQL under load — ${results.date}`,
     '',
     `Node ${results.node}; ${results.postgres.split(' on ')[0]} (fsync ${pgSettings.fsync}, synchronous_commit ${pgSettings.synchronous_commit}); ` +
       `wrk 1 thread, c = ${cfg.concurrency}, non-stream, model \`${cfg.model}\`; Moat on CPU ${cfg.gatewayCpus}, wrk + mock + sampler on CPU ${cfg.loadgenCpus}, ` +
-      `PostgreSQL unpinned. Machine ${results.quietBeforeStart.quiet ? 'quiet' : '**busy**'} before the start (CPU ${results.quietBeforeStart.busyPct.join(' / ')} %).`,
+      `PostgreSQL unpinned. Moat from ${results.git.head}${results.git.changedSrcFiles ? ` + ${results.git.changedSrcFiles} changed files under src/` : ''}. Machine ${results.quietBeforeStart.quiet ? 'quiet' : '**busy**'} before the start (CPU ${results.quietBeforeStart.busyPct.join(' / ')} %).`,
     '',
     '| figure | value |',
     '|---|---|',
   ];
   if (s) {
     lines.push(
-      `| **sustained**, ${cfg.duration} s of load: gateway requests/s (wrk) | ${n(s.wrkRps)} (p50 ${round(s.wrk.p50 / 1000, 1)} ms, p99 ${round(s.wrk.p99 / 1000, 1)} ms, ${n(wrkErrors(s.wrk))} errors) |`,
+      `| **sustained**, ${cfg.duration} s of load${disturbed(s)}: gateway requests/s (wrk) | ${n(s.wrkRps)} (p50 ${round(s.wrk.p50 / 1000, 1)} ms, p99 ${round(s.wrk.p99 / 1000, 1)} ms, ${n(wrkErrors(s.wrk))} errors) |`,
       `| ledger rows/s landed in PostgreSQL, steady state (s ${s.steady.from}–${s.steady.to}) | **${n(s.steady.rowsPerS)}** |`,
       `| responses/s answered, same window (moat_requests_total) | ${n(s.steady.answeredPerS)} |`,
       `| lag (answered − rows) during load: median / max | ${n(s.lagDuringLoad.median)} / ${n(s.lagDuringLoad.max)} rows |`,
@@ -783,7 +914,7 @@ function renderSummary(): string {
   }
   if (dl) {
     lines.push(
-      `| **drain-load**: backlog built under load (table locked ${round(dl.releasedAt - dl.lockedAt, 1)} s) | ${n(dl.backlogAtRelease)} rows |`,
+      `| **drain-load**${disturbed(dl)}: backlog built under load (table locked ${round(dl.releasedAt - dl.lockedAt, 1)} s) | ${n(dl.backlogAtRelease)} rows |`,
       `| gateway requests/s while the table was locked | ${n(dl.locked.answeredPerS)} |`,
       `| drain capacity under load: rows/s landed while the backlog lasted | **${n(dl.drainUnderLoad?.rowsPerS)}** (${dl.drainUnderLoad ? `${dl.drainUnderLoad.seconds} s` : 'n/a'}) |`,
       `| gateway requests/s during that drain / net backlog reduction | ${n(dl.drainUnderLoad?.answeredPerS)} / ${dl.drainUnderLoad ? n(dl.drainUnderLoad.rowsPerS - dl.drainUnderLoad.answeredPerS) : '–'} rows/s |`,
@@ -795,21 +926,27 @@ function renderSummary(): string {
   }
   if (di) {
     lines.push(
-      `| **drain-idle**: backlog (table locked ${round(di.releasedAt - di.lockedAt, 1)} s, load stopped before the release) | ${n(di.backlogAtRelease)} rows |`,
+      `| **drain-idle**${disturbed(di)}: backlog (table locked ${round(di.releasedAt - di.lockedAt, 1)} s, load stopped before the release) | ${n(di.backlogAtRelease)} rows |`,
       `| drain capacity, gateway idle | **${n(di.drainIdle?.rowsPerS)}** rows/s (${di.drainIdle ? `${di.drainIdle.seconds} s` : 'n/a'}); drained ${n(di.drainSecondsFromRelease)} s after the release |`,
       `| CPU, drain idle | ${cpu(di.drainIdle)} |`,
     );
   }
   lines.push(
+    `| sampled row counts vs full count(*) at each phase's end / sampler's count cost, mean (max) | ${[s, dl, di]
+      .filter((p) => p !== undefined)
+      .map((p) => (p.countCheck.sampled === p.countCheck.full ? 'equal' : `**${p.countCheck.sampled} vs ${p.countCheck.full}**`))
+      .join(', ')} / ${round(sum(counter.costsMs) / Math.max(1, counter.costsMs.length), 1)} (${round(Math.max(0, ...counter.costsMs), 1)}) ms |`,
+    ...(discarded.length ? [`| phases repeated because other processes disturbed them | ${discarded.map((d) => `${d.phase} (${d.otherMaxPct} %)`).join(', ')} |`] : []),
     `| **check**: rows == responses answered (whole run, warm-up included) | ${check.exactlyOneRowPerResponse ? 'yes' : '**NO**'}: ${n(check.rows)} rows, ${n(check.distinctRequestIds)} request ids, ${n(check.answered)} answered |`,
     `| wrk completed (in-flight at cut-off not counted) / wrk errors / access-log lines / rows after stop / journal files left | ${n(check.wrkCompleted)} / ${n(check.wrkErrors)} / ${n(check.accessLogLines)} / ${n(check.rowsAfterStop)} / ${check.journalFilesAfterStop} |`,
+    ...(check.foreignRequests > 0 ? [`| **requests from something other than wrk reached the gateway** | at least ${n(check.foreignRequests)} |`] : []),
   );
   const header = ['', '| t s | answered/s | rows/s | lag rows | Moat CPU % | PostgreSQL CPU % | other processes CPU % |', '|---:|---:|---:|---:|---:|---:|---:|'];
-  if (s) lines.push('', '### sustained: timeline', ...header, ...timeline(s.series), '', `pg_stat_activity during the load (1 s samples): ${JSON.stringify(s.pgActivity)}`);
+  if (s) lines.push('', '### sustained: timeline', ...header, ...timeline(s.series), '', `Moat's inserting PostgreSQL backend during the load, % of samples: ${JSON.stringify(s.pgActivity)}`);
   for (const [name, d] of [['drain-load', dl], ['drain-idle', di]] as const) {
     if (!d) continue;
     lines.push('', `### ${name}: timeline (lock at ${d.lockedAt} s, release at ${d.releasedAt} s, load off at ${d.loadEnd} s)`, ...header, ...timeline(d.series));
-    lines.push('', `pg_stat_activity while draining (samples): ${JSON.stringify(d.pgActivityDrain)}`);
+    lines.push('', `Moat's inserting PostgreSQL backend while draining, % of samples: ${JSON.stringify(d.pgActivityDrain)}`);
   }
   return lines.join('\n') + '\n';
 }

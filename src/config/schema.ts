@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pricingConfigSchema } from '../pricing/index.ts';
+import { capacitySchema, DEFAULT_CAPACITY, providerCapacitySchema } from './capacity-schema.ts';
 
 /**
  * The config file's shape. Every field has a default, so an empty file is a valid config.
@@ -42,6 +43,7 @@ const providerBase = {
   unsupportedParams,
   connections: int().positive().default(256),
   timeouts: timeoutsSchema.partial().default({}),
+  capacity: providerCapacitySchema.optional(),
 };
 
 const oneKeySource = { message: 'give either `apiKeyEnv` or `credential`, not both', path: ['credential'] };
@@ -118,6 +120,63 @@ const adminKeySchema = z
   })
   .refine((k) => (k.keyEnv === undefined) !== (k.keySha256 === undefined), { message: 'give exactly one of `keyEnv` or `keySha256`' });
 
+/** What a rate-limit rule's counter is kept per: each key, each tenant, each model, or their combinations. */
+export const RATE_LIMIT_DIMENSIONS = ['key', 'tenant', 'model'] as const;
+
+const rateLimitRuleSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use A-Z, a-z, 0-9, `.`, `_`, `-` (at most 64)')
+      .optional()
+      .describe('Names the rule in refusals, and keeps its counters when its limits are edited.'),
+    match: z
+      .strictObject({
+        key: z.string().min(1).optional().describe('A key id (`config:<name>` for keys in `auth.keys`).'),
+        tenant: z.string().min(1).optional().describe('A tenant id (`default` for keys in `auth.keys`).'),
+        tier: z.string().min(1).optional().describe("The key's tier."),
+        model: z
+          .string()
+          .min(1)
+          .refine((m) => m.split('*').length <= 2, 'may hold at most one `*` wildcard')
+          .optional()
+          .describe('A model name the client sends or a `models[].name`; one `*` wildcard allowed.'),
+      })
+      .default({}),
+    per: z.union([z.enum(['key', 'tenant', 'model', 'global']), z.array(z.enum(RATE_LIMIT_DIMENSIONS)).min(1)], {
+      error: 'must be `key`, `tenant`, `model`, `global`, or a list of `key`, `tenant`, `model` (e.g. [tenant, model])',
+    }),
+    requestsPerMinute: int().positive().optional(),
+    tokensPerMinute: int().positive().optional(),
+    concurrent: int().positive().optional(),
+  })
+  .refine((r) => r.requestsPerMinute !== undefined || r.tokensPerMinute !== undefined || r.concurrent !== undefined, {
+    message: 'give at least one of `requestsPerMinute`, `tokensPerMinute`, `concurrent`',
+  });
+
+const rateLimitsSchema = z
+  .strictObject({
+    rules: z.array(rateLimitRuleSchema).default([]),
+    defaultMaxOutputTokens: int().positive().default(4096).describe('Output tokens a request without `max_tokens` reserves against a tokens-per-minute limit.'),
+    redis: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379')
+          .optional()
+          .describe('Keep counters in this Redis, shared by every replica; without it each process counts alone.'),
+        keyPrefix: z.string().default('moat:rl:'),
+        commandTimeoutMs: positiveMs.default(250),
+        leaseMs: positiveMs.min(1000).default(30_000),
+        onOutage: z.enum(['failOpen', 'failClosed']).default('failOpen'),
+      })
+      .default({ keyPrefix: 'moat:rl:', commandTimeoutMs: 250, leaseMs: 30_000, onOutage: 'failOpen' }),
+  })
+  .refine((r) => new Set(r.rules.flatMap((rule) => (rule.name ? [rule.name] : []))).size === r.rules.filter((rule) => rule.name).length, {
+    message: 'two rules have the same `name`',
+    path: ['rules'],
+  });
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -148,8 +207,10 @@ export const configSchema = z.strictObject({
       reservationTtlMs: z.number().int().positive().default(600_000).describe('An unsettled reservation (its replica died) is charged from the ledger or released after this long.'),
     })
     .default({ defaultMaxOutputTokens: 4096, reservationTtlMs: 600_000 }),
+  rateLimits: rateLimitsSchema.default({ rules: [], defaultMaxOutputTokens: 4096, redis: { keyPrefix: 'moat:rl:', commandTimeoutMs: 250, leaseMs: 30_000, onOutage: 'failOpen' } }),
   admin: z.strictObject({ keys: z.array(adminKeySchema).default([]) }).default({ keys: [] }),
   pricing: pricingConfigSchema.default({ models: [] }),
+  capacity: capacitySchema.default(DEFAULT_CAPACITY),
   providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider names use a-z, 0-9, _ and -'), providerSchema).default({}),
   models: z.array(modelSchema).default([]),
 });
@@ -158,3 +219,5 @@ export type MoatConfig = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type TimeoutsConfig = z.infer<typeof timeoutsSchema>;
+export type RateLimitsConfig = z.infer<typeof rateLimitsSchema>;
+export type RateLimitRuleConfig = z.infer<typeof rateLimitRuleSchema>;

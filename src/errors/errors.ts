@@ -12,7 +12,10 @@ export type ErrorType =
   | 'api_error'
   | 'overloaded_error'
   | 'timeout_error'
-  | 'insufficient_quota';
+  | 'insufficient_quota'
+  // OpenAI's types for its own rate-limit refusals (code `rate_limit_exceeded`): which limit was hit.
+  | 'requests'
+  | 'tokens';
 
 export interface ErrorSpec {
   readonly status: number;
@@ -52,6 +55,13 @@ export const ERROR_CATALOGUE = {
   master_key_not_configured: { status: 503, type: 'api_error', description: 'A provider credential cannot be stored: no master key (`MOAT_MASTER_KEY`) is set on this gateway.' },
   insufficient_quota: { status: 429, type: 'insufficient_quota', description: "A hard budget of the key or its tenant has no room for this request's reserved cost (docs/budgets.md). Sent with `x-should-retry: false`: retrying will not help until the budget is raised or its period resets." },
   budget_not_found: { status: 404, type: 'not_found_error', description: 'No budget has this id.' },
+  rate_limit_exceeded: { status: 429, type: 'requests', description: 'A requests-per-minute limit of the key, its tenant or the model (`rateLimits.rules`) has no room (docs/ratelimits.md). Sent with `Retry-After` and `retry-after-ms`.' },
+  token_rate_limit_exceeded: { status: 429, type: 'tokens', description: "A tokens-per-minute limit has no room for the request's estimate (prompt + `max_tokens`). Sent with `Retry-After`, or with `x-should-retry: false` when the estimate alone is more than the limit." },
+  concurrency_limit_exceeded: { status: 429, type: 'requests', description: 'A limit of concurrent requests is full. Sent with `Retry-After: 1`.' },
+  rate_limiter_unavailable: { status: 503, type: 'api_error', description: 'Redis, which keeps the rate-limit counters, did not answer and `rateLimits.redis.onOutage` is `failClosed`. Sent with `Retry-After: 1`.' },
+  capacity_queue_full: { status: 503, type: 'overloaded_error', description: "Every slot of the upstream (`providers.<name>.capacity.maxInFlight`) is taken and its queue holds `queue.maxQueued` requests: the request is shed at once. Sent with `Retry-After`." },
+  capacity_queue_timeout: { status: 503, type: 'overloaded_error', description: 'The request waited `providers.<name>.capacity.queue.timeoutMs` in the capacity queue without getting a slot. Sent with `Retry-After`.' },
+  capacity_unavailable: { status: 503, type: 'overloaded_error', description: 'Redis, which counts the upstream\'s slots across replicas, did not answer and `capacity.redis.onError` is `closed`. Sent with `Retry-After: 1`.' },
   shutting_down: { status: 503, type: 'overloaded_error', description: 'Moat is shutting down and takes no new requests.' },
   internal_error: { status: 500, type: 'api_error', description: "A bug in Moat. The request id in the body finds it in the logs." },
 } as const satisfies Record<string, ErrorSpec>;

@@ -1,4 +1,6 @@
 import type { BudgetGuard } from '../budgets/index.ts';
+import type { CapacityRegistry } from '../capacity/index.ts';
+import type { RateLimiter } from '../ratelimit/index.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Usage } from '../canonical/index.ts';
 import type { ModelConfig } from '../config/index.ts';
@@ -72,6 +74,10 @@ export interface Call {
   readonly keys: KeyLookup | null;
   /** Budgets (src/budgets), when storage is attached. */
   readonly budgets: BudgetGuard | null;
+  /** The slots and queues of upstreams with `capacity` (src/capacity), kept across config reloads. */
+  readonly capacity: CapacityRegistry;
+  /** Rate limits (src/ratelimit): in this process, or in Redis across replicas. */
+  readonly rateLimiter: RateLimiter;
   /** Meters the request once, just before its last bytes go out (see finalize.ts); null: not metered. */
   readonly meter: ((call: Call) => void) | null;
   /** The sink the upstream's answer goes through, once relaying starts: the meter asks it what to bill. */

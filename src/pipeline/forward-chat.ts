@@ -4,7 +4,7 @@ import { stripUsageOnlyEvents } from '../providers/openai/index.ts';
 import type { Call, Target } from './call.ts';
 import { PassthroughSink } from './passthrough-sink.ts';
 import { checkTranslatedOptions, forceStreamUsage, planRequestEdits } from './plan-request-edits.ts';
-import { relayUpstream } from './relay-upstream.ts';
+import { relayWithinCapacity } from './hold-capacity.ts';
 import { TranslatingSink } from './translating-sink.ts';
 
 /**
@@ -25,7 +25,7 @@ export function forwardChat(call: Call, target: Target, request: CanonicalReques
   if (canPassThrough(call, target)) {
     const edits = planRequestEdits(call, target, wire);
     const stripUsage = call.dialect.name === 'openai-chat' && forceStreamUsage(target, wire, edits);
-    return relayUpstream(call, target, {
+    return relayWithinCapacity(call, target, {
       path: chat.path,
       body: hasEdits(edits) ? editJsonBody(body, edits) : body,
       stream: request.stream,
@@ -37,7 +37,7 @@ export function forwardChat(call: Call, target: Target, request: CanonicalReques
     });
   }
   checkTranslatedOptions(call, target, request);
-  return relayUpstream(call, target, {
+  return relayWithinCapacity(call, target, {
     path: chat.path,
     body: chat.encodeRequest(request, target.upstreamModel, target.entry, call.warnings),
     stream: request.stream,

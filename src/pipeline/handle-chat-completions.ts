@@ -1,6 +1,7 @@
 import { decodeChatRequest, parseJsonObject, validateChatRequest } from '../dialects/openai-chat/index.ts';
 import { authenticate } from './authenticate.ts';
 import type { Call } from './call.ts';
+import { checkRateLimits } from './check-rate-limits.ts';
 import { forwardChat } from './forward-chat.ts';
 import { readBody } from './read-body.ts';
 import { reserveBudget } from './reserve-budget.ts';
@@ -19,6 +20,7 @@ export async function handleChatCompletions(call: Call): Promise<void> {
   const request = decodeChatRequest(validateChatRequest(wire));
   call.stream = request.stream;
   const target = resolveTarget(call, request.model);
+  await checkRateLimits(call, target, () => estimateInputTokens(request), request.options.maxOutputTokens);
   await reserveBudget(call, target, () => estimateInputTokens(request), request.options.maxOutputTokens);
   await forwardChat(call, target, request, wire, body);
 }

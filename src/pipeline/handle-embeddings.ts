@@ -2,9 +2,10 @@ import { parseJsonObject, validateEmbeddingsRequest } from '../dialects/openai-c
 import { editJsonBody, hasEdits } from '../passthrough/index.ts';
 import { authenticate } from './authenticate.ts';
 import type { Call } from './call.ts';
+import { checkRateLimits } from './check-rate-limits.ts';
 import { planRequestEdits } from './plan-request-edits.ts';
 import { readBody } from './read-body.ts';
-import { relayUpstream } from './relay-upstream.ts';
+import { relayWithinCapacity } from './hold-capacity.ts';
 import { reserveBudget } from './reserve-budget.ts';
 import { resolveTarget } from './resolve-target.ts';
 import { estimateEmbeddingsInputTokens } from '../tokens/index.ts';
@@ -18,8 +19,9 @@ export async function handleEmbeddings(call: Call): Promise<void> {
   const wire = parseJsonObject(body);
   const request = validateEmbeddingsRequest(wire);
   const target = resolveTarget(call, request.model);
+  await checkRateLimits(call, target, () => estimateEmbeddingsInputTokens(request.input), 0);
   await reserveBudget(call, target, () => estimateEmbeddingsInputTokens(request.input), 0);
   const edits = planRequestEdits(call, target, wire);
   const upstreamBody = hasEdits(edits) ? editJsonBody(body, edits) : body;
-  await relayUpstream(call, target, { path: '/embeddings', body: upstreamBody, stream: false, sink: new PassthroughSink(new EmbeddingsObserver()) });
+  await relayWithinCapacity(call, target, { path: '/embeddings', body: upstreamBody, stream: false, sink: new PassthroughSink(new EmbeddingsObserver()) });
 }

@@ -2,6 +2,7 @@ import { decodeMessagesRequest, validateMessagesRequest } from '../dialects/anth
 import { parseJsonObject } from '../dialects/parse-json-object.ts';
 import { authenticate } from './authenticate.ts';
 import type { Call } from './call.ts';
+import { checkRateLimits } from './check-rate-limits.ts';
 import { forwardChat } from './forward-chat.ts';
 import { readBody } from './read-body.ts';
 import { reserveBudget } from './reserve-budget.ts';
@@ -16,6 +17,7 @@ export async function handleMessages(call: Call): Promise<void> {
   const request = decodeMessagesRequest(validateMessagesRequest(wire));
   call.stream = request.stream;
   const target = resolveTarget(call, request.model);
+  await checkRateLimits(call, target, () => estimateInputTokens(request), request.options.maxOutputTokens);
   await reserveBudget(call, target, () => estimateInputTokens(request), request.options.maxOutputTokens);
   await forwardChat(call, target, request, wire, body);
 }

@@ -172,8 +172,10 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     this.call.outcome.status = 200;
     const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
     if (this.call.meter) headers.trailer = 'x-moat-cost';
+    // Not flushed: the head goes out with the first event in one write, where flushing it alone cost a
+    // syscall per stream (~8% of a streamed request's CPU, docs/benchmarks.md). A silent upstream still
+    // gets the head to the client with the first keep-alive frame.
     res.writeHead(200, this.responseHeaders(headers));
-    res.flushHeaders();
   }
 
   /** The upstream has been silent for `keepAliveMs`: show the client the stream is alive. */

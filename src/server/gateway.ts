@@ -1,4 +1,5 @@
 import type { BudgetGuard } from '../budgets/index.ts';
+import { CapacityRegistry } from '../capacity/index.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env, MoatConfig } from '../config/index.ts';
@@ -21,6 +22,7 @@ import {
   type KeyLookup,
   type Runtime,
 } from '../pipeline/index.ts';
+import { createRateLimiter, type RateLimiter } from '../ratelimit/index.ts';
 import { createLogger, GatewayMetrics, type Logger } from '../telemetry/index.ts';
 import { clientRequestIdFor, newRequestId } from './request-id.ts';
 import { handleHealth, handleMetrics, handleModels, handleReady } from './simple-endpoints.ts';
@@ -77,12 +79,22 @@ export class Gateway {
   private readonly env: Env;
   private secrets: ReadonlyMap<string, string>;
   private inFlight = 0;
+  /**
+   * Requests running on each runtime. A replaced runtime's pools close when its last request ends, not
+   * at the reload: a request may still be waiting to dispatch (a capacity queue, a budget reservation).
+   */
+  private readonly runtimeUsers = new Map<Runtime, number>();
+  private readonly retiredRuntimes = new Set<Runtime>();
   private onIdle: (() => void) | null = null;
   draining = false;
   /** Meters each model request (ledger row and cost); null when no storage is attached. */
   private readonly meter: ((call: Call) => void) | null;
   private readonly keys: KeyLookup | null;
   private readonly budgets: BudgetGuard | null;
+  /** Upstream slots and their queues; outlives config reloads, so slots held and requests waiting stay. */
+  readonly capacity: CapacityRegistry;
+  /** Outlives config reloads: counters persist, rules come from each request's runtime. */
+  readonly rateLimiter: RateLimiter;
   private readonly admin: ((call: Call) => Promise<void>) | null;
   /** The admin API routes methods itself (405 and 404 in its own answers). */
   private readonly adminMethods: RouteSpec['methods'];
@@ -96,6 +108,8 @@ export class Gateway {
     this.meter = options.meter ?? null;
     this.keys = options.keys ?? null;
     this.budgets = options.budgets ?? null;
+    this.capacity = new CapacityRegistry(options.config, { logger: this.logger, metrics: this.metrics });
+    this.rateLimiter = createRateLimiter(options.config.rateLimits, this.logger, this.metrics);
     this.admin = options.admin ?? null;
     const admin = this.admin;
     this.adminMethods = admin ? { GET: admin, POST: admin, DELETE: admin, PATCH: admin, PUT: admin } : {};
@@ -107,6 +121,9 @@ export class Gateway {
   }
 
   async listen(port = this.runtime.config.server.port, host = this.runtime.config.server.host): Promise<{ url: string; port: number }> {
+    if (!(await this.rateLimiter.ready(2000))) {
+      this.logger.warn({ policy: this.runtime.config.rateLimits.redis.onOutage }, 'rate-limit store (Redis) not reachable at start; its outage policy applies until it is');
+    }
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -128,12 +145,17 @@ export class Gateway {
     this.secrets = secrets;
     const previous = this.runtime;
     this.runtime = next;
+    this.capacity.configure(config);
     this.logger.level = config.log.level;
     const { host, port } = previous.config.server;
     if (config.server.host !== host || config.server.port !== port) {
       this.logger.warn({ host: config.server.host, port: config.server.port }, 'server.host and server.port changes take effect on restart');
     }
-    closeRuntime(previous).catch((error: unknown) => this.logger.error({ err: error }, 'closing the previous runtime failed'));
+    if (JSON.stringify(config.rateLimits.redis) !== JSON.stringify(previous.config.rateLimits.redis)) {
+      this.logger.warn('rateLimits.redis changes take effect on restart');
+    }
+    if (this.runtimeUsers.has(previous)) this.retiredRuntimes.add(previous);
+    else this.closeRetired(previous);
   }
 
   /**
@@ -155,6 +177,8 @@ export class Gateway {
     this.server.closeAllConnections();
     await closed;
     await closeRuntime(this.runtime);
+    await this.capacity.close();
+    await this.rateLimiter.close();
     this.logger.info({ cut }, 'shutdown complete');
     await new Promise<void>((resolve) => this.logger.flush(() => resolve()));
     return { cut };
@@ -180,6 +204,8 @@ export class Gateway {
       key: null,
       keys: this.keys,
       budgets: this.budgets,
+      capacity: this.capacity,
+      rateLimiter: this.rateLimiter,
       meter: this.meter,
       requestedModel: null,
       finalized: false,
@@ -193,6 +219,7 @@ export class Gateway {
     // Anthropic's SDKs read the id from `request-id`.
     if (call.dialect.name === 'anthropic-messages') res.setHeader('request-id', call.id);
     this.inFlight++;
+    this.runtimeUsers.set(call.runtime, (this.runtimeUsers.get(call.runtime) ?? 0) + 1);
     this.metrics.inFlight.inc();
     res.once('close', () => this.onResponseClosed(call));
 
@@ -227,8 +254,18 @@ export class Gateway {
     sendError(call, error);
   }
 
+  private closeRetired(runtime: Runtime): void {
+    closeRuntime(runtime).catch((error: unknown) => this.logger.error({ err: error }, 'closing the previous runtime failed'));
+  }
+
   private onResponseClosed(call: Call): void {
     this.inFlight--;
+    const users = this.runtimeUsers.get(call.runtime)! - 1;
+    if (users > 0) this.runtimeUsers.set(call.runtime, users);
+    else {
+      this.runtimeUsers.delete(call.runtime);
+      if (this.retiredRuntimes.delete(call.runtime)) this.closeRetired(call.runtime);
+    }
     this.metrics.inFlight.dec();
     if (!call.res.writableFinished) call.outcome.clientClosed = true;
     finalize(call);

@@ -1,4 +1,5 @@
 import { BudgetGuard, BudgetRegistry } from '../budgets/index.ts';
+import { preloadTokenCounter } from '../tokens/index.ts';
 import type { MoatConfig } from '../config/index.ts';
 import { KeyRegistry } from '../keys/key-registry.ts';
 import { LedgerJournal, LedgerWriter } from '../metering/index.ts';
@@ -44,6 +45,8 @@ export async function openServices(config: MoatConfig, logger: Logger): Promise<
   const budgetRegistry = new BudgetRegistry(storage.budgets, { onRefreshError: (error) => logger.warn({ err: error }, 'budget refresh failed') });
   await budgetRegistry.refresh();
   budgetRegistry.start();
+  // A hard budget counts each request's prompt: load the tokenizer now rather than on the first request.
+  if (budgetRegistry.size > 0) preloadTokenCounter();
   const budgets = new BudgetGuard(storage.budgets, budgetRegistry, storage.ledger, {
     reservationTtlMs: config.budgets.reservationTtlMs,
     onAlert: ({ budget, spentMicros, periodStart, requestId }) =>

@@ -14,6 +14,14 @@ export class GatewayMetrics {
   readonly tokens: Counter<'provider' | 'model_route' | 'kind'>;
   readonly inFlight: Gauge;
   readonly configReloads: Counter<'result'>;
+  readonly capacityQueueDepth: Gauge<'provider'>;
+  readonly capacitySlotsInUse: Gauge<'provider'>;
+  readonly capacityWait: Histogram<'provider' | 'priority'>;
+  readonly capacityShed: Counter<'provider' | 'reason'>;
+  readonly capacityRedisErrors: Counter<'policy'>;
+  readonly rateLimited: Counter<'kind'>;
+  readonly rateLimitStoreFailures: Counter<'policy'>;
+  readonly rateLimitStoreUp: Gauge;
 
   constructor(options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -36,6 +44,26 @@ export class GatewayMetrics {
     this.tokens = new Counter({ name: 'moat_tokens_total', help: 'Tokens reported by upstream usage, by kind (input, output, reasoning, cached_input).', labelNames: ['provider', 'model_route', 'kind'], registers });
     this.inFlight = new Gauge({ name: 'moat_requests_in_flight', help: 'Requests being handled now.', registers });
     this.configReloads = new Counter({ name: 'moat_config_reloads_total', help: 'Config reloads, by result.', labelNames: ['result'], registers });
+    this.rateLimited = new Counter({ name: 'moat_rate_limited_total', help: 'Requests refused by a rate limit, by the kind of limit (requests, tokens, concurrent).', labelNames: ['kind'], registers });
+    this.rateLimitStoreFailures = new Counter({
+      name: 'moat_ratelimit_store_failures_total',
+      help: 'Admissions decided by the Redis outage policy (failOpen: counted in this process; failClosed: refused with 503).',
+      labelNames: ['policy'],
+      registers,
+    });
+    this.rateLimitStoreUp = new Gauge({ name: 'moat_ratelimit_store_up', help: 'Whether the rate-limit store (Redis) answers: 1 yes; 0 in an outage, or when none is configured.', registers });
+    // Capacity protection (docs/capacity.md): labels are provider names and priority numbers from config.
+    this.capacityQueueDepth = new Gauge({ name: 'moat_capacity_queue_depth', help: 'Requests waiting for an upstream slot on this replica.', labelNames: ['provider'], registers });
+    this.capacitySlotsInUse = new Gauge({ name: 'moat_capacity_slots_in_use', help: 'Upstream slots held by this replica.', labelNames: ['provider'], registers });
+    this.capacityWait = new Histogram({
+      name: 'moat_capacity_queue_wait_seconds',
+      help: 'Time from arrival to getting an upstream slot, by priority class (0 is served first).',
+      labelNames: ['provider', 'priority'],
+      buckets: [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    });
+    this.capacityShed = new Counter({ name: 'moat_capacity_shed_total', help: 'Requests answered 503 by the capacity queue: queue_full, timeout, unavailable (Redis down, fail-closed).', labelNames: ['provider', 'reason'], registers });
+    this.capacityRedisErrors = new Counter({ name: 'moat_capacity_redis_errors_total', help: 'Failed Redis operations and connection attempts of the shared slot pool, by its onOutage policy.', labelNames: ['policy'], registers });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'moat_' });
   }
 }

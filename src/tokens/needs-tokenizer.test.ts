@@ -10,5 +10,8 @@ describe('configNeedsTokenizer', () => {
     expect(configNeedsTokenizer(config(''))).toBe(false);
     expect(configNeedsTokenizer(config(', unsupportedParams: [stream_options]'))).toBe(true);
     expect(configNeedsTokenizer(config(', unsupportedParams: [stream_options]', 'storage: { enabled: false }'))).toBe(false);
+    // A tokens-per-minute limit counts prompts, metered or not.
+    expect(configNeedsTokenizer(config('', 'storage: { enabled: false }\nrateLimits: { rules: [{ per: key, tokensPerMinute: 1000 }] }'))).toBe(true);
+    expect(configNeedsTokenizer(config('', 'storage: { enabled: false }\nrateLimits: { rules: [{ per: key, requestsPerMinute: 10 }] }'))).toBe(false);
   });
 });

@@ -3,9 +3,11 @@ import type { MoatConfig } from '../config/index.ts';
 /**
  * Whether a config metering requests names an upstream that never reports a stream's usage (it cannot
  * take `stream_options`): every streamed answer from it is counted, so the tokenizer is worth loading
- * at start rather than making the first such request an estimate (docs/metering.md).
+ * at start rather than making the first such request an estimate (docs/metering.md). A tokens-per-minute
+ * limit counts every limited prompt (docs/ratelimits.md), so it needs the tokenizer too.
  */
 export function configNeedsTokenizer(config: MoatConfig): boolean {
+  if (config.rateLimits.rules.some((rule) => rule.tokensPerMinute !== undefined)) return true;
   if (!config.storage.enabled) return false;
   const providers = Object.values(config.providers);
   return providers.some((p) => p.unsupportedParams.includes('stream_options')) || config.models.some((m) => m.unsupportedParams.includes('stream_options'));

@@ -54,6 +54,13 @@ const EXPECTED_TYPES: Record<ErrorCode, string> = {
   master_key_not_configured: 'api_error',
   insufficient_quota: 'billing_error',
   budget_not_found: 'not_found_error',
+  rate_limit_exceeded: 'rate_limit_error',
+  token_rate_limit_exceeded: 'rate_limit_error',
+  concurrency_limit_exceeded: 'rate_limit_error',
+  rate_limiter_unavailable: 'api_error',
+  capacity_queue_full: 'overloaded_error',
+  capacity_queue_timeout: 'overloaded_error',
+  capacity_unavailable: 'overloaded_error',
   shutting_down: 'overloaded_error',
   internal_error: 'api_error',
 };

@@ -1,4 +1,13 @@
-import type { MoatError } from '../../errors/index.ts';
+import type { ErrorCode, MoatError } from '../../errors/index.ts';
+
+/**
+ * Where OpenAI's own `code` for the same refusal differs from Moat's: every rate-limit refusal is
+ * `rate_limit_exceeded`, its `type` saying which limit (https://platform.openai.com/docs/guides/error-codes).
+ */
+const OPENAI_CODE: Partial<Record<ErrorCode, string>> = {
+  token_rate_limit_exceeded: 'rate_limit_exceeded',
+  concurrency_limit_exceeded: 'rate_limit_exceeded',
+};
 
 /**
  * The one mapping from a typed error to OpenAI's error body
@@ -11,7 +20,7 @@ export function openAIErrorBody(error: MoatError, requestId: string): string {
       message: error.message,
       type: error.type,
       param: error.param,
-      code: error.upstreamCode ?? error.code,
+      code: error.upstreamCode ?? OPENAI_CODE[error.code] ?? error.code,
       moat_code: error.code,
       request_id: requestId,
     },

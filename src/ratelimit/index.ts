@@ -1,0 +1,13 @@
+export { createRateLimiter } from './create-rate-limiter.ts';
+export { gcraAdjust, gcraAdmit, PERIOD_MS } from './gcra.ts';
+export type { GcraOutcome } from './gcra.ts';
+export { MemoryRateLimitStore } from './memory-store.ts';
+export { formatOpenAIDuration, formatRfc3339, rateLimitHeaders, summarizeLimits } from './rate-limit-headers.ts';
+export type { LimitSummary, LimitView } from './rate-limit-headers.ts';
+export { RateLimitPolicy } from './rate-limit-policy.ts';
+export type { AppliedLimits, Caller, LimitedModel } from './rate-limit-policy.ts';
+export { RateLimiter, RateLimitGrant } from './rate-limiter.ts';
+export type { Admission, OutagePolicy, RateLimiterOptions } from './rate-limiter.ts';
+export type { AdmitResult, CheckState, LimitCheck, LimitKind, RateLimitStore } from './rate-limit-store.ts';
+export { RedisRateLimitStore } from './redis-store.ts';
+export type { RedisStoreOptions } from './redis-store.ts';
