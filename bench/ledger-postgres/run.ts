@@ -4,12 +4,13 @@
  * Starts the mock upstream (`../shared/bench/mock-upstream.mjs`) and `moat serve` with the ledger in
  * PostgreSQL (bench/ledger-postgres/moat.ledger-postgres.yaml; the database named in
  * MOAT_BENCH_DATABASE_URL, which must start with `moat_bench`, is dropped and recreated first), drives
- * Moat with wrk (non-stream, fast profile), and samples `count(*)` of usage_ledger, then Moat's
- * `moat_requests_total` (chat completions answered), once a second. Phases:
+ * Moat with wrk (non-stream, fast profile), and samples the rows in usage_ledger (RowCounter: exact,
+ * checked against count(*) at each phase's end), then Moat's `moat_requests_total` (chat completions
+ * answered), once a second, with the CPU of Moat, PostgreSQL and every other process. Phases:
  *
  *   sustained   wrk for DURATION s. Rows/s landed in PostgreSQL in steady state (the first STEADY_SKIP s
  *               left out), the lag (answered − rows in PostgreSQL) over time, how long the backlog takes
- *               to drain once wrk stops (sampled every 100 ms then).
+ *               to drain once wrk stops (sampled every 200 ms then).
  *   drain-load  the writer's drain capacity with the gateway under load. A second connection holds
  *               `LOCK TABLE usage_ledger IN EXCLUSIVE MODE` while wrk loads the gateway, so the
  *               writer's insert waits and rows pile up in Moat (journaled, queued in memory) exactly as
@@ -19,8 +20,9 @@
  *               capacity under load. What is left drains after wrk stops (a further, idle figure).
  *   drain-idle  the same backlog, but wrk stops before the release: the writer's capacity alone.
  *
+ * The machine is shared: a phase disturbed by other processes (OTHER_MAX) is repeated (ATTEMPTS).
  * At the end: rows == responses answered (and == distinct request ids), then SIGTERM to Moat (the
- * writer flushes) and the journal folder must be empty. Every process it starts is pinned (Moat on
+ * writer flushes) and the journal folder must be empty; the exit code is 1 if a check fails. Every process it starts is pinned (Moat on
  * GATEWAY_CPUS; wrk, the mock and this runner on LOADGEN_CPUS) and stopped by PID. PostgreSQL is not
  * started here and runs where the kernel puts it; its CPU time is sampled from /proc.
  *
@@ -101,8 +103,12 @@ const stopping = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
-process.on('SIGINT', () => process.exit(130));
-process.on('SIGTERM', () => process.exit(143));
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    console.error(`runner: ${signal} received; stopping what it started (results so far are not written)`);
+    process.exit(code);
+  });
+}
 
 /** Starts a long-running process pinned to `cpuList`, its output straight into a file (as in production). */
 function start(name: string, cpuList: string, args: string[], extraEnv: Record<string, string>, logFile: string): ChildProcess {
@@ -117,10 +123,11 @@ function start(name: string, cpuList: string, args: string[], extraEnv: Record<s
   return child;
 }
 
-async function stop(child: ChildProcess, timeoutMs = 60_000): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+/** SIGTERM (SIGKILL after `timeoutMs`); resolves with the exit code, or the signal that ended it. */
+async function stop(child: ChildProcess, timeoutMs = 60_000): Promise<number | string | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
   stopping.add(child);
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const exited = new Promise<number | string | null>((done) => child.once('exit', (code, signal) => done(code ?? signal)));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await exited;
