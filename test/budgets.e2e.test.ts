@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import postgres from 'postgres';
+import { spawnGateway } from './support/spawn-gateway.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type Serving } from '../src/server/index.ts';
 import { TEST_POSTGRES_URL } from '../src/storage/contract/test-backends.ts';
@@ -214,28 +215,7 @@ describe('a hard budget under 200 concurrent requests, three gateway processes s
   const origins: string[] = [];
   const pg = postgres(TEST_POSTGRES_URL, { max: 1, onnotice: () => {} });
 
-  async function startGateway(file: string): Promise<string> {
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../src/cli/main.ts'), 'serve', '--config', file, '--port', '0'], {
-      env: { ...process.env, SLOW_KEY: 'sk-slow', MOAT_ADMIN_KEY: ADMIN_KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let output = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output}`)), 15_000);
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString('utf8');
-        const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
-    });
-  }
+  const startGateway = (file: string): Promise<string> => spawnGateway(file, children, { SLOW_KEY: 'sk-slow', MOAT_ADMIN_KEY: ADMIN_KEY });
 
   beforeAll(async () => {
     upstream = await startSlowUpstream();

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnGateway } from './support/spawn-gateway.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../src/config/index.ts';
 import { Gateway } from '../src/server/index.ts';
@@ -66,25 +67,7 @@ describe('capacity across three gateway processes sharing one slot pool in Redis
   const origins: string[] = [];
   let dir: string;
 
-  async function startGateway(file: string): Promise<string> {
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../src/cli/main.ts'), 'serve', '--config', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let output = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output}`)), 15_000);
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString('utf8');
-        const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
-    });
-  }
+  const startGateway = (file: string): Promise<string> => spawnGateway(file, children);
 
   beforeAll(async () => {
     const url = await upstream.start();

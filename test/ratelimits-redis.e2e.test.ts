@@ -6,6 +6,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { spawnGateway } from './support/spawn-gateway.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../src/config/index.ts';
 import { CLIENT_KEY, startTestGateway, TEST_ENV, testConfigYaml, type TestGateway } from './support/start-gateway.ts';
@@ -72,28 +73,7 @@ describe('three gateway processes sharing one limit through Redis', () => {
   const children: ChildProcess[] = [];
   const origins: string[] = [];
 
-  async function startGateway(file: string): Promise<string> {
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../src/cli/main.ts'), 'serve', '--config', file, '--port', '0'], {
-      env: { ...process.env, UP_KEY: 'sk-up' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let output = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output}`)), 15_000);
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString('utf8');
-        const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
-    });
-  }
+  const startGateway = (file: string): Promise<string> => spawnGateway(file, children, { UP_KEY: 'sk-up' });
 
   beforeAll(async () => {
     upstream = await startUpstream();

@@ -1,19 +1,9 @@
 import type { Command } from 'commander';
 import { deleteCredential, listCredentials, putCredential } from '../admin/index.ts';
 import type { AdminContext, CredentialView } from '../admin/index.ts';
-import { AdminValidationError } from '../admin/index.ts';
+import { print, runAdminCommand, table, withStorage, type Env, type StorageFlags } from '../cli/admin-command.ts';
 import { ConfigError } from '../config/index.ts';
-import { MoatError } from '../errors/index.ts';
-import { DEFAULT_SQLITE_PATH, openStorage } from '../storage/index.ts';
-import type { StorageOptions } from '../storage/index.ts';
 import { loadMasterKeys } from './master-key.ts';
-
-interface StorageFlags {
-  db?: string;
-  json?: boolean;
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads the whole of stdin; the CLI's only way in for a secret besides a named environment variable. */
 export type ReadSecretInput = () => Promise<{ text: string; interactive: boolean }>;
@@ -72,20 +62,10 @@ async function secretValue(command: Command, valueEnv: string | undefined, env: 
   return value;
 }
 
-function withStorage(command: Command): Command {
-  return command
-    .option('--db <path>', `SQLite file or postgres:// URL (default: $DATABASE_URL, else ${DEFAULT_SQLITE_PATH})`)
-    .option('--json', 'print JSON for machines');
-}
 
-function storageOptions(flags: StorageFlags, env: Env): StorageOptions {
-  const target = flags.db ?? env.DATABASE_URL;
-  if (target === undefined || target === '') return { path: DEFAULT_SQLITE_PATH };
-  return /^postgres(ql)?:\/\//i.test(target) ? { url: target } : { path: target };
-}
 
-/** Opens and migrates storage, runs `work` as an admin with the master keys, closes; a MoatError or ConfigError becomes a CLI error (exit 1). */
-async function runAdmin<T>(command: Command, flags: StorageFlags, env: Env, work: (ctx: AdminContext) => Promise<T>): Promise<T> {
+/** The admin handlers with the `admin` role and the master keys; a bad master key is a CLI error (exit 1). */
+function runAdmin<T>(command: Command, flags: StorageFlags, env: Env, work: (ctx: AdminContext) => Promise<T>): Promise<T> {
   let masterKeys;
   try {
     masterKeys = loadMasterKeys(env);
@@ -93,35 +73,9 @@ async function runAdmin<T>(command: Command, flags: StorageFlags, env: Env, work
     if (error instanceof ConfigError) return command.showHelpAfterError(false).error(`error: ${error.problems.join('\n  ')}`, { exitCode: 1, code: 'moat.master_key' });
     throw error;
   }
-  const storage = openStorage(storageOptions(flags, env));
-  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
-  try {
-    await storage.migrate();
-    outcome = { ok: true, value: await work({ stores: storage, role: 'admin', now: Date.now(), masterKeys }) };
-  } catch (error) {
-    outcome = { ok: false, error };
-  } finally {
-    await storage.close();
-  }
-  if (outcome.ok) return outcome.value;
-  if (outcome.error instanceof MoatError) {
-    command.showHelpAfterError(false).error(describeError(outcome.error), { exitCode: 1, code: `moat.${outcome.error.code}` });
-  }
-  throw outcome.error;
+  const flagFor = (param: string) => (param === 'value' ? 'value (stdin or --value-env)' : param === 'name' ? '<name>' : param);
+  return runAdminCommand(command, flags, env, work, { flagFor, context: { masterKeys } });
 }
 
-function describeError(error: MoatError): string {
-  if (!(error instanceof AdminValidationError)) return `error: ${error.message}`;
-  const source = (param: string) => (param === 'value' ? 'value (stdin or --value-env)' : param === 'name' ? '<name>' : param);
-  return ['error: invalid input', ...error.fields.map((f) => `  ${source(f.param)}: ${f.message}`)].join('\n');
-}
 
-function print(command: Command, flags: StorageFlags, value: unknown, text: () => string): void {
-  command.configureOutput().writeOut!(flags.json ? `${JSON.stringify(value, null, 2)}\n` : text());
-}
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return `${[header, ...rows].map(line).join('\n')}\n`;
-}

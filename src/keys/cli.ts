@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
 import { createBudget, createKey, createTenant, deleteBudget, getUsage, listBudgets, listKeys, listTenants, revokeKey, rotateKey } from '../admin/index.ts';
 import type { AdminContext, AdminResult, KeyView, TenantView } from '../admin/index.ts';
-import { AdminValidationError } from '../admin/index.ts';
-import { MoatError } from '../errors/index.ts';
-import { DEFAULT_SQLITE_PATH, openStorage } from '../storage/index.ts';
-import type { StorageOptions } from '../storage/index.ts';
+import { print, runAdminCommand, table, withStorage, type Env, type StorageFlags } from '../cli/admin-command.ts';
 
-interface StorageFlags {
-  db?: string;
-  json?: boolean;
+/** The admin handlers with the `admin` role, validation errors named by this CLI's flags. */
+function runAdmin<T>(command: Command, flags: StorageFlags, env: Env, work: (ctx: AdminContext) => Promise<T>): Promise<T> {
+  return runAdminCommand(command, flags, env, work, { flagFor: (param) => FLAG_FOR_PARAM[param] ?? param });
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Handler fields named as the CLI's flags, so a validation error points at what to type. */
 const FLAG_FOR_PARAM: Record<string, string> = { tenant: '--tenant', name: '--name', tier: '--tier', class: '--class', allowedModels: '--models', expiresAt: '--expires', metadata: '--metadata', groupBy: '--group-by', from: '--from', to: '--to', key: '--key', period: '--period', limitUsd: '--limit-usd', mode: '--mode' };
@@ -143,42 +138,9 @@ export function registerKeyCommands(program: Command, env: Env = process.env): v
   });
 }
 
-function withStorage(command: Command): Command {
-  return command
-    .option('--db <path>', `SQLite file or postgres:// URL (default: $DATABASE_URL, else ${DEFAULT_SQLITE_PATH})`)
-    .option('--json', 'print JSON for machines');
-}
 
-function storageOptions(flags: StorageFlags, env: Env): StorageOptions {
-  const target = flags.db ?? env.DATABASE_URL;
-  if (target === undefined || target === '') return { path: DEFAULT_SQLITE_PATH };
-  return /^postgres(ql)?:\/\//i.test(target) ? { url: target } : { path: target };
-}
 
-/** Opens and migrates storage, runs `work` as an admin, closes; a MoatError becomes a CLI error (exit 1). */
-async function runAdmin<T>(command: Command, flags: StorageFlags, env: Env, work: (ctx: AdminContext) => Promise<T>): Promise<T> {
-  const storage = openStorage(storageOptions(flags, env));
-  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
-  try {
-    await storage.migrate();
-    outcome = { ok: true, value: await work({ stores: storage, role: 'admin', now: Date.now() }) };
-  } catch (error) {
-    outcome = { ok: false, error };
-  } finally {
-    await storage.close();
-  }
-  if (outcome.ok) return outcome.value;
-  if (outcome.error instanceof MoatError) {
-    // Usage help would bury an answer from the store (not found, already exists).
-    command.showHelpAfterError(false).error(describeError(outcome.error), { exitCode: 1, code: `moat.${outcome.error.code}` });
-  }
-  throw outcome.error;
-}
 
-function describeError(error: MoatError): string {
-  if (!(error instanceof AdminValidationError)) return `error: ${error.message}`;
-  return ['error: invalid input', ...error.fields.map((f) => `  ${FLAG_FOR_PARAM[f.param] ?? f.param}: ${f.message}`)].join('\n');
-}
 
 function parseJsonFlag(command: Command, flag: string, text: string): unknown {
   try {
@@ -188,9 +150,6 @@ function parseJsonFlag(command: Command, flag: string, text: string): unknown {
   }
 }
 
-function print(command: Command, flags: StorageFlags, value: unknown, text: () => string): void {
-  command.configureOutput().writeOut!(flags.json ? `${JSON.stringify(value, null, 2)}\n` : text());
-}
 
 function printSecret(command: Command, flags: StorageFlags, result: AdminResult): void {
   const { key, warning, record } = result.body as { key: string; warning: string; record: KeyView };
@@ -199,8 +158,3 @@ function printSecret(command: Command, flags: StorageFlags, result: AdminResult)
   command.configureOutput().writeErr!(`warning: ${warning}\n`);
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return `${[header, ...rows].map(line).join('\n')}\n`;
-}
