@@ -10,6 +10,7 @@ import { parseConfigText } from '../src/config/index.ts';
 import { Gateway } from '../src/server/index.ts';
 import { createLogger } from '../src/telemetry/index.ts';
 import { HoldingUpstream } from './support/holding-upstream.ts';
+import { until } from './support/until.ts';
 
 /**
  * Capacity slots shared through Redis (docs/capacity.md): three gateway processes, one upstream with
@@ -51,14 +52,6 @@ async function unusedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('capacity across three gateway processes sharing one slot pool in Redis', () => {

@@ -7,6 +7,7 @@ import type { CallerKey, KeyLookup } from '../src/pipeline/index.ts';
 import { Gateway } from '../src/server/index.ts';
 import { createLogger } from '../src/telemetry/index.ts';
 import { HoldingUpstream } from './support/holding-upstream.ts';
+import { until } from './support/until.ts';
 
 /**
  * Capacity protection end to end (docs/capacity.md), by counts rather than clocks: an upstream that
@@ -83,14 +84,6 @@ async function chat(origin: string, key: string, label: string, options: { strea
   });
   const text = await response.text();
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: options.stream && response.ok ? {} : (JSON.parse(text) as Answer['body']) };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 const waiting = (s: Setup): number => s.gateway.capacity.gate('gpu')!.waiting;

@@ -13,6 +13,7 @@ import { serve, type Serving } from '../src/server/index.ts';
 import { TEST_BACKENDS } from '../src/storage/contract/test-backends.ts';
 import { openStorage, type Storage } from '../src/storage/index.ts';
 import { FakeUpstream } from './support/fake-upstream.ts';
+import { until } from './support/until.ts';
 
 /**
  * Provider keys stored through the admin API (decision 0011): encrypted in the database, decrypted
@@ -76,14 +77,6 @@ async function admin(serving: Serving, method: string, path: string, body?: unkn
   expect(text).not.toContain(VALUE);
   expect(text).not.toContain(ROTATED);
   return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
-}
-
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** One chat request through replica `serving`; the Authorization header the fake upstream saw. */
@@ -159,7 +152,7 @@ describe('provider credentials stored through the admin API (SQLite)', () => {
   it('a value stored again through this replica is used at once; through another replica within seconds', async () => {
     expect((await admin(gateway, 'PUT', '/admin/credentials/upstream-key', { value: ROTATED })).status).toBe(200);
     // The fake upstream only takes VALUE, so this request fails upstream: what matters is the key it carried.
-    await until(async () => (await chatThrough(gateway)).authorization === `Bearer ${ROTATED}`, 3000);
+    await until(async () => (await chatThrough(gateway)).authorization === `Bearer ${ROTATED}`, 'the rotated credential', 3000);
 
     const otherFile = join(dir, 'other.yaml');
     writeConfig(otherFile, 'journal-other', false);

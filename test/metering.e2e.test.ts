@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type Serving } from '../src/server/index.ts';
 import { openStorage } from '../src/storage/index.ts';
 import { FakeUpstream } from './support/fake-upstream.ts';
+import { until } from './support/until.ts';
 
 /**
  * Moat as `moat serve` runs it: embedded database, keys created through the admin API, every model
@@ -24,14 +25,6 @@ async function admin(method: string, path: string, body?: unknown, key = ADMIN_K
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 beforeAll(async () => {

@@ -6,16 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { serve } from '../src/server/index.ts';
 import { FakeUpstream } from './support/fake-upstream.ts';
 import { CLIENT_KEY, startTestGateway, testConfigYaml } from './support/start-gateway.ts';
+import { until } from './support/until.ts';
 
 const ask = (model: string, content = 'hello') => ({ model, messages: [{ role: 'user' as const, content }] });
-
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('graceful shutdown', () => {
   it('finishes streams in flight, refuses new connections, and reports nothing cut', async () => {

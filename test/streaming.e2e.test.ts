@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_KEY, startTestGateway, type TestGateway } from './support/start-gateway.ts';
+import { until } from './support/until.ts';
 
 let moat: TestGateway;
 
@@ -11,14 +12,6 @@ beforeAll(async () => {
 afterAll(() => moat.close());
 
 const streamBody = (model: string) => JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }], stream: true });
-
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('streaming', () => {
   it('sends SSE keep-alive comments while the upstream is silent, then the stream', async () => {
@@ -74,7 +67,7 @@ describe('streaming', () => {
         res.on('end', resolve);
         res.on('error', reject);
         // Once the upstream finds its socket full, note how far it got, then read everything.
-        until(() => moat.upstream.floodBlocked, 5000).then(() => {
+        until(() => moat.upstream.floodBlocked, 'the upstream to block', 5000).then(() => {
           writtenWhenBlocked = moat.upstream.floodBytesWritten;
           res.resume();
         }, reject);

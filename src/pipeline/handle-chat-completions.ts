@@ -4,6 +4,7 @@ import type { Call } from './call.ts';
 import { checkRateLimits } from './check-rate-limits.ts';
 import { forwardChat } from './forward-chat.ts';
 import { readBody } from './read-body.ts';
+import { countOnce } from './prompt-tokens.ts';
 import { reserveBudget } from './reserve-budget.ts';
 import { resolveTarget } from './resolve-target.ts';
 import { estimateInputTokens } from '../tokens/index.ts';
@@ -20,7 +21,8 @@ export async function handleChatCompletions(call: Call): Promise<void> {
   const request = decodeChatRequest(validateChatRequest(wire));
   call.stream = request.stream;
   const target = resolveTarget(call, request.model);
-  await checkRateLimits(call, target, () => estimateInputTokens(request), request.options.maxOutputTokens);
-  await reserveBudget(call, target, () => estimateInputTokens(request), request.options.maxOutputTokens);
+  const promptTokens = countOnce(() => estimateInputTokens(request));
+  await checkRateLimits(call, target, promptTokens, request.options.maxOutputTokens);
+  await reserveBudget(call, target, promptTokens, request.options.maxOutputTokens);
   await forwardChat(call, target, request, wire, body);
 }
