@@ -6,6 +6,7 @@
 #   bench/moat.anthropic-passthrough.yaml   with API=anthropic: Anthropic passthrough
 #   bench/moat.translate-to-anthropic.yaml  OpenAI clients translated to an Anthropic upstream
 #   bench/moat.translate-to-openai.yaml     with API=anthropic: Anthropic clients translated to OpenAI
+#   bench/moat.routing.bench.yaml           routes with a dead first target (fallback, then breaker skip)
 # Results land in bench/results/run-<time>/ (git-ignored); docs/benchmarks.md quotes them.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -58,7 +58,7 @@ describe('bad input gets a fitting status and an OpenAI error body, never a 500'
     expect(upstream404).toBeInstanceOf(OpenAI.NotFoundError);
     // Without a catch-all, Moat answers before calling any upstream:
     const strict = await startTestGateway({
-      config: (url) => ({ ...moat.gateway.config, providers: { fake: { ...moat.gateway.config.providers.fake!, baseUrl: url } }, models: [{ name: 'only-this', provider: 'fake', reasoning: false, reasoningFormat: 'fields', unsupportedParams: [] }] }),
+      config: (url) => ({ ...moat.gateway.config, providers: { fake: { ...moat.gateway.config.providers.fake!, baseUrl: url } }, models: [{ name: 'only-this', provider: 'fake', reasoning: false, reasoningFormat: 'fields', unsupportedParams: [], tier: 'premium', weight: 1 }] }),
     });
     try {
       const strictClient = new OpenAI({ baseURL: strict.baseURL, apiKey: CLIENT_KEY, maxRetries: 0 });

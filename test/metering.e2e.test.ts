@@ -1,11 +1,10 @@
 import { request } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type Serving } from '../src/server/index.ts';
 import { openStorage } from '../src/storage/index.ts';
+import { writeServeConfig } from './support/serve-config.ts';
 import { FakeUpstream } from './support/fake-upstream.ts';
 import { until } from './support/until.ts';
 
@@ -30,16 +29,7 @@ async function admin(method: string, path: string, body?: unknown, key = ADMIN_K
 beforeAll(async () => {
   upstream = new FakeUpstream();
   const upstreamUrl = await upstream.start();
-  dir = mkdtempSync(join(tmpdir(), 'moat-metering-'));
-  const file = join(dir, 'moat.yaml');
-  writeFileSync(
-    file,
-    `
-log: { level: silent }
-storage: { path: ${join(dir, 'moat.db')}, journalDir: ${join(dir, 'journal')} }
-admin:
-  keys:
-    - { name: ops, keyEnv: MOAT_ADMIN_KEY, role: admin }
+  const written = writeServeConfig('moat-metering-', `
 providers:
   fake: { type: openai, baseUrl: ${upstreamUrl}, apiKeyEnv: FAKE_UPSTREAM_KEY }
 models:
@@ -47,8 +37,9 @@ models:
 pricing:
   models:
     - { provider: fake, model: "fx-*", input: "2.50", output: "10", cachedInput: "1.25" }
-`,
-  );
+`);
+  dir = written.dir;
+  const file = written.file;
   serving = await serve({ configPath: file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
 });
 afterAll(async () => {
@@ -132,8 +123,9 @@ describe('keys from the admin API, metering into the ledger', () => {
     const csv = await fetch(`${serving.url}/admin/usage?groupBy=model&format=csv`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\n');
-    expect(lines[0]).toBe('group,requests,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd');
-    expect(lines).toContain('fx-chat-text,1,31,0,0,23,0,0.000308');
+    expect(lines[0]).toBe('group,requests,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd,baseline_cost_usd,savings_usd');
+    // No `savings.baseline` here: the baseline and savings columns are empty.
+    expect(lines).toContain('fx-chat-text,1,31,0,0,23,0,0.000308,,');
     expect((await admin('GET', '/admin/usage?groupBy=colour')).status).toBe(400);
   });
 });

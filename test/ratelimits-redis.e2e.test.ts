@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -10,6 +10,7 @@ import { spawnGateway } from './support/spawn-gateway.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../src/config/index.ts';
 import { CLIENT_KEY, startTestGateway, TEST_ENV, testConfigYaml, type TestGateway } from './support/start-gateway.ts';
+import { freePort, startPrivateRedis } from './support/private-redis.ts';
 
 /**
  * Rate limits in Redis (issue 5): three gateway processes share one requests-per-minute limit through
@@ -126,33 +127,6 @@ rateLimits:
   }, 30_000);
 });
 
-/** A free loopback port, for a redis-server of this test's own. */
-async function sparePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  probe.on('error', () => {});
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return child;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
 describe('Redis stopped in the middle of traffic', () => {
   let port: number;
   let redis: ChildProcess;
@@ -174,8 +148,8 @@ describe('Redis stopped in the middle of traffic', () => {
     });
 
   beforeAll(async () => {
-    port = await sparePort();
-    redis = await startRedis(port);
+    port = await freePort();
+    redis = await startPrivateRedis(port);
     [open, closed] = await Promise.all([gatewayFor('failOpen'), gatewayFor('failClosed')]);
   }, 30_000);
 
@@ -221,7 +195,7 @@ describe('Redis stopped in the middle of traffic', () => {
     expect(closedMetrics).toMatch(/moat_ratelimit_store_failures_total\{policy="failClosed"\} [1-9]/);
 
     // Redis comes back on the same port: the failClosed gateway answers again once it reconnects.
-    redis = await startRedis(port);
+    redis = await startPrivateRedis(port);
     const deadline = Date.now() + 10_000;
     let status = 503;
     while (status === 503 && Date.now() < deadline) {

@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../src/config/index.ts';
+import { loadTokenCounter } from '../src/tokens/index.ts';
 import { fixtureJson } from './support/fixtures.ts';
 import { CLIENT_KEY, startTestGateway, TEST_ENV, testConfigYaml, type TestGateway } from './support/start-gateway.ts';
 
@@ -116,6 +117,9 @@ describe('Anthropic client → OpenAI upstream', () => {
   });
 
   it('<think> tags split across chunks become a thinking block, in both template styles', async () => {
+    // Moat counts the reasoning these servers leave uncounted: with o200k once loaded, so load it first
+    // for the stream and the body to be counted alike (docs/veil.md).
+    await loadTokenCounter();
     const tagged = await both({ model: 'compat-think', max_tokens: 500, messages: [{ role: 'user', content: 'A haiku about rain.' }] });
     expect(tagged.content).toEqual([
       { type: 'thinking', thinking: '\nThe user wants a haiku about rain. Five, seven, five.\n', signature: '' },

@@ -1,6 +1,4 @@
 import { request } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +6,7 @@ import { serve, type Serving } from '../src/server/index.ts';
 import { openStorage, type LedgerRow } from '../src/storage/index.ts';
 import { loadTokenCounter } from '../src/tokens/index.ts';
 import { fixtureJson } from './support/fixtures.ts';
+import { writeServeConfig } from './support/serve-config.ts';
 import { FakeUpstream } from './support/fake-upstream.ts';
 
 /**
@@ -67,16 +66,7 @@ function streamThenLeave(model: string, events: number): Promise<string> {
 beforeAll(async () => {
   upstream = new FakeUpstream();
   const upstreamUrl = await upstream.start();
-  dir = mkdtempSync(join(tmpdir(), 'moat-usage-fallback-'));
-  const file = join(dir, 'moat.yaml');
-  writeFileSync(
-    file,
-    `
-log: { level: silent }
-storage: { path: ${join(dir, 'moat.db')}, journalDir: ${join(dir, 'journal')} }
-admin:
-  keys:
-    - { name: ops, keyEnv: MOAT_ADMIN_KEY, role: admin }
+  const written = writeServeConfig('moat-usage-fallback-', `
 providers:
   fake: { type: openai, baseUrl: ${upstreamUrl}, apiKeyEnv: FAKE_UPSTREAM_KEY }
   # A server that ignores stream_options, and says so in config: Moat loads the tokenizer at start.
@@ -91,8 +81,9 @@ pricing:
     - { provider: fake, model: "*", input: "2.50", output: "10" }
     - { provider: bare, model: "*", input: "2.50", output: "10" }
     - { provider: slow, model: "*", input: "2.50", output: "10" }
-`,
-  );
+`);
+  dir = written.dir;
+  const file = written.file;
   serving = await serve({ configPath: file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
   const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
   await fetch(`${serving.url}/admin/tenants`, { method: 'POST', headers, body: JSON.stringify({ name: 'acme' }) });

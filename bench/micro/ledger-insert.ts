@@ -60,7 +60,7 @@ function row(requestId: string, i: number): LedgerRow {
     requestId, keyId: `key-${i % 50}`, tenantId: `tenant-${i % 5}`, requestedModel: 'gpt-4o', servedModel: 'gpt-4o-2024-08-06',
     provider: 'openai', inputTokens: 1200 + (i % 300), cachedInputTokens: 1024, cacheWriteTokens: 0, outputTokens: 300, reasoningTokens: 0,
     costMicros: 4_550n + BigInt(i % 1000), usageSource: 'upstream', latencyMs: 850, ttftMs: 210, status: 200, errorCode: null,
-    routeReason: null, createdAt: Date.UTC(2030, 0, 1) + i * 1000,
+    routeReason: null, attempts: 1, flags: null, baselineCostMicros: null, createdAt: Date.UTC(2030, 0, 1) + i * 1000,
   };
 }
 

@@ -25,7 +25,7 @@ let n = 0;
 const input = (): LedgerRowInput => ({
   requestId: `bench-${n++}`, keyId: 'key-1', tenantId: 'tenant-1', requestedModel: 'smart', servedModel: 'o3-2025-04-16', providerName: 'openai',
   providerType: 'openai', usage: { inputTokens: 3000, cachedInputTokens: 2047, cacheWriteTokens: 0, outputTokens: 1501, reasoningTokens: 1024 },
-  usageSource: 'upstream', status: 200, errorCode: null, latencyMs: 812.4, ttftMs: 95.5, routeReason: null, createdAt: Date.now(),
+  usageSource: 'upstream', status: 200, errorCode: null, latencyMs: 812.4, ttftMs: 95.5, routeReason: null, attempts: 1, flags: [], createdAt: Date.now(),
 });
 
 /** Median µs per request over BATCHES batches (after one warm-up); `between` runs untimed unless `timed`. */

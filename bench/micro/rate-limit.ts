@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { configSchema } from '../../src/config/index.ts';
 import { rateLimitHeaders, RateLimiter, RedisRateLimitStore } from '../../src/ratelimit/index.ts';
 import type { AppliedLimits } from '../../src/ratelimit/index.ts';
+import { medianMicrosAsync } from './measure.ts';
 
 const BATCH = 20_000;
 const BATCHES = 9;
@@ -29,19 +30,7 @@ const model = { requested: 'gpt-4o', entryName: 'gpt-*', served: 'openai/gpt-4o'
 const other = { requested: 'llama', entryName: 'llama', served: 'vllm/llama' };
 
 /** Median µs per operation over BATCHES batches (after one warm-up). */
-async function measure(op: (i: number) => void | Promise<void>, batch = BATCH): Promise<number> {
-  const samples: number[] = [];
-  for (let b = -1; b < BATCHES; b++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) {
-      const pending = op(i);
-      if (pending) await pending;
-    }
-    const ns = Number(process.hrtime.bigint() - start);
-    if (b >= 0) samples.push(ns / batch / 1000);
-  }
-  return samples.sort((a, b) => a - b)[Math.floor(BATCHES / 2)]!;
-}
+const measure = (op: (i: number) => void | Promise<void>, batch = BATCH): Promise<number> => medianMicrosAsync(op, batch, BATCHES);
 
 const limiter = new RateLimiter();
 let n = 0;

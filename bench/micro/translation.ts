@@ -14,22 +14,14 @@ import { anthropicMessagesDialect, decodeMessagesRequest, validateMessagesReques
 import { decodeChatRequest, openAIChatDialect, validateChatRequest } from '../../src/dialects/openai-chat/index.ts';
 import { AnthropicStreamDecoder, AnthropicUsageObserver, encodeAnthropicRequest } from '../../src/providers/anthropic/index.ts';
 import { ChatStreamDecoder, ChatUsageObserver, encodeOpenAIRequest } from '../../src/providers/openai/index.ts';
+import { medianNanos } from './measure.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (provider: string, name: string): Buffer => readFileSync(`${root}src/providers/${provider}/__fixtures__/${name}`);
 const model = parseConfigText('models: [{name: m, provider: p}]\nproviders: {p: {type: openai-compatible, baseUrl: "http://x/v1"}}', 'bench').models[0]!;
 
-/** Median nanoseconds per call of `fn`, over `batches` batches of `iterations` after a warm-up. */
-function measure(fn: () => void, iterations = 2000, batches = 7): number {
-  for (let i = 0; i < iterations; i++) fn();
-  const samples: number[] = [];
-  for (let b = 0; b < batches; b++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) fn();
-    samples.push(Number(process.hrtime.bigint() - start) / iterations);
-  }
-  return samples.sort((a, b) => a - b)[Math.floor(batches / 2)]!;
-}
+/** Median nanoseconds per call of `fn` (bench/micro/measure.ts). */
+const measure = (fn: () => void, iterations = 2000, batches = 7): number => medianNanos(fn, iterations, batches);
 
 function countEvents(sse: Buffer): number {
   return sse.toString('utf8').split(/\n\n/).filter((e) => e.includes('data:')).length;

@@ -1,4 +1,6 @@
 import type { MasterKeyring } from '../credentials/master-key.ts';
+import type { UpstreamHealth } from '../routing/index.ts';
+import type { SlaTracker } from '../sla/index.ts';
 import type { EpochMs, Storage } from '../storage/index.ts';
 import type { AdminRole } from './admin-auth.ts';
 
@@ -11,6 +13,10 @@ export interface AdminContext {
   now: EpochMs;
   /** Encrypts provider credentials; absent when `MOAT_MASTER_KEY` is not set (decision 0011). */
   masterKeys?: MasterKeyring | null;
+  /** The gateway's SLA figures (`GET /admin/sla`); absent when `sla.enabled` is false. */
+  sla?: SlaTracker | null;
+  /** Breakers, latency averages and probe verdicts per upstream (`GET /admin/upstreams`). */
+  health?: UpstreamHealth | null;
 }
 
 /** What a request brings, before validation: path parameters, the query string and the parsed body. */

@@ -7,6 +7,8 @@ import { createBudget, deleteBudget, getBudget, listBudgets } from './budget-han
 import { createKey, listKeys, revokeKey, rotateKey } from './key-handlers.ts';
 import { createTenant, listTenants } from './tenant-handlers.ts';
 import { getUsage } from './usage-handlers.ts';
+import { getSla, getUpstreamSla } from './sla-handlers.ts';
+import { listUpstreams } from './upstream-handlers.ts';
 
 export interface AdminRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -25,6 +27,9 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'POST', path: '/admin/keys/:id/revoke', role: 'admin', handler: revokeKey },
   { method: 'POST', path: '/admin/keys/:id/rotate', role: 'admin', handler: rotateKey },
   { method: 'GET', path: '/admin/usage', role: 'read-only', handler: getUsage },
+  { method: 'GET', path: '/admin/sla', role: 'read-only', handler: getSla },
+  { method: 'GET', path: '/admin/sla/:upstream', role: 'read-only', handler: getUpstreamSla },
+  { method: 'GET', path: '/admin/upstreams', role: 'read-only', handler: listUpstreams },
   { method: 'POST', path: '/admin/budgets', role: 'admin', handler: createBudget },
   { method: 'GET', path: '/admin/budgets', role: 'read-only', handler: listBudgets },
   { method: 'GET', path: '/admin/budgets/:id', role: 'read-only', handler: getBudget },

@@ -1,6 +1,8 @@
 import type { MasterKeyring } from '../credentials/master-key.ts';
 import { parseJsonObject } from '../dialects/parse-json-object.ts';
 import { toMoatError } from '../errors/index.ts';
+import type { UpstreamHealth } from '../routing/index.ts';
+import type { SlaTracker } from '../sla/index.ts';
 import type { EpochMs } from '../storage/index.ts';
 import { authenticateAdmin } from './admin-auth.ts';
 import type { AdminKey, RequestHeaders } from './admin-auth.ts';
@@ -15,6 +17,10 @@ export interface AdminApi {
   clock?: () => EpochMs;
   /** Encrypts stored provider credentials; without it, `PUT /admin/credentials/:name` answers 503. */
   masterKeys?: MasterKeyring | null;
+  /** The gateway's SLA figures; without it, `GET /admin/sla` answers 503. */
+  sla?: SlaTracker | null;
+  /** Upstream breakers and probes; without it, `GET /admin/upstreams` lists none. */
+  health?: UpstreamHealth | null;
 }
 
 export interface AdminRequest {
@@ -46,7 +52,7 @@ export async function handleAdminRequest(api: AdminApi, request: AdminRequest): 
     const { route, params } = matchAdminRoute(request.method, url.pathname);
     const bytes = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
     const body = bytes === undefined || bytes.toString().trim() === '' ? undefined : parseJsonObject(bytes);
-    const ctx = { stores: api.stores, role: principal.role, now: (api.clock ?? Date.now)(), masterKeys: api.masterKeys ?? null };
+    const ctx = { stores: api.stores, role: principal.role, now: (api.clock ?? Date.now)(), masterKeys: api.masterKeys ?? null, sla: api.sla ?? null, health: api.health ?? null };
     const result = await callAdminRoute(route, ctx, { params, query: Object.fromEntries(url.searchParams), body });
     if (result.csv !== undefined) return { status: result.status, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: result.csv };
     return { status: result.status, headers: JSON_HEADERS, body: JSON.stringify(result.body) };

@@ -14,4 +14,5 @@ export type { CredentialView } from './credential-handlers.ts';
 export { createKey, listKeys, revokeKey, rotateKey } from './key-handlers.ts';
 export { createTenant, listTenants } from './tenant-handlers.ts';
 export { getUsage } from './usage-handlers.ts';
+export { getSla, getUpstreamSla } from './sla-handlers.ts';
 export { createBudget, deleteBudget, getBudget, listBudgets } from './budget-handlers.ts';

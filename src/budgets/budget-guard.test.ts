@@ -25,6 +25,9 @@ const row = (requestId: string, costMicros: bigint, fields: Partial<LedgerRow> =
   status: 200,
   errorCode: null,
   routeReason: null,
+  attempts: 1,
+  flags: null,
+  baselineCostMicros: null,
   createdAt: NOW,
   ...fields,
 });

@@ -114,6 +114,13 @@ export interface CanonicalRequest {
   includeUsage: boolean;
   messages: CanonicalMessage[];
   options: CanonicalOptions;
+  /**
+   * Fields sent as they are to an OpenAI-shaped upstream, besides what the options encode: engine
+   * extras the reasoning veil vetted (docs/veil.md). Other upstreams drop them with a warning.
+   */
+  upstreamExtras?: Record<string, unknown>;
+  /** vLLM `cache_salt`: keeps this tenant's prompt cache apart (sent to providers with `cacheSalt: true`). */
+  cacheSalt?: string;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'other';

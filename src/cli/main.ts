@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/index.ts';
 import { registerCredentialCommands } from '../credentials/index.ts';
 import { registerKeyCommands } from '../keys/index.ts';
+import { registerEvalPrivacy } from './eval-privacy.ts';
+import { registerEvalRouter } from './eval-router.ts';
 import { serve } from '../server/index.ts';
 
 function parsePort(value: string): number {
@@ -39,6 +41,8 @@ export function buildCli(): Command {
     });
   registerKeyCommands(program);
   registerCredentialCommands(program);
+  registerEvalRouter(program);
+  registerEvalPrivacy(program);
   return program;
 }
 

@@ -4,3 +4,7 @@ export { configSchema, CREDENTIAL_NAME, KNOWN_OPTIONAL_PARAMS } from './schema.t
 export type { MoatConfig, ModelConfig, OptionalParam, ProviderConfig, RateLimitRuleConfig, RateLimitsConfig, TimeoutsConfig } from './schema.ts';
 export { watchConfigFile } from './watch-config.ts';
 export type { CapacityConfig, CapacityRedisConfig, ProviderCapacityConfig } from './capacity-schema.ts';
+export { CAPABILITIES, FAILURE_CLASSES, TIERS } from './routing-schema.ts';
+export type { BreakerConfig, Capability, FailureClass, HealthProbeConfig, RetryConfig, RouteConfig, RouteRuleConfig, RoutingConfig, Tier } from './routing-schema.ts';
+export { DEFAULT_SLA } from './sla-schema.ts';
+export type { SlaConfig, SloConfigInput } from './sla-schema.ts';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { formatParam } from '../errors/index.ts';
+import { checkRoutes } from './check-routes.ts';
 import { configSchema, type MoatConfig } from './schema.ts';
 import { DEFAULT_CONFIG_YAML } from './default-config.ts';
 
@@ -98,5 +99,6 @@ function checkReferences(config: MoatConfig): string[] {
   if (!loopback && config.auth.keys.length === 0) {
     problems.push(`server.host: '${config.server.host}' is reachable from other machines, so auth.keys must list at least one key`);
   }
+  problems.push(...checkRoutes(config));
   return problems;
 }

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { pricingConfigSchema } from '../pricing/index.ts';
 import { capacitySchema, DEFAULT_CAPACITY, providerCapacitySchema } from './capacity-schema.ts';
+import { DEFAULT_VEIL, veilSchema } from '../veil/veil-schema.ts';
+import { DEFAULT_SLA, slaSchema, sloSchema } from './sla-schema.ts';
+import { DEFAULT_ROUTING, healthProbeSchema, routeSchema, routingSchema, targetFields } from './routing-schema.ts';
+import { savingsSchema } from './savings-schema.ts';
+import { DEFAULT_PRIVACY, privacySchema } from '../privacy/privacy-schema.ts';
 
 /**
  * The config file's shape. Every field has a default, so an empty file is a valid config.
@@ -44,6 +49,8 @@ const providerBase = {
   connections: int().positive().default(256),
   timeouts: timeoutsSchema.partial().default({}),
   capacity: providerCapacitySchema.optional(),
+  slo: sloSchema.optional().describe('Service-level objectives of this upstream (docs/sla.md): a breach raises an alert.'),
+  health: healthProbeSchema.optional().describe('Probe the upstream actively; a target whose upstream is down is skipped.'),
 };
 
 const oneKeySource = { message: 'give either `apiKeyEnv` or `credential`, not both', path: ['credential'] };
@@ -69,6 +76,7 @@ const openAICompatibleProviderSchema = z
   .strictObject({
     type: z.literal('openai-compatible'),
     ...providerBase,
+    cacheSalt: z.boolean().default(false).describe('The server takes vLLM\'s per-request `cache_salt` (vLLM ≥ 0.9): the reasoning veil salts each tenant\'s prompt cache.'),
   })
   .refine((p) => p.apiKeyEnv === undefined || p.credential === undefined, oneKeySource);
 
@@ -98,6 +106,7 @@ export const modelSchema = z.strictObject({
     .describe('Where an OpenAI-compatible server puts reasoning: `reasoning_content`/`reasoning` fields, or `<think>` tags in the text.'),
   unsupportedParams,
   ownedBy: z.string().optional(),
+  ...targetFields,
 });
 
 const authKeySchema = z
@@ -213,6 +222,12 @@ export const configSchema = z.strictObject({
   capacity: capacitySchema.default(DEFAULT_CAPACITY),
   providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider names use a-z, 0-9, _ and -'), providerSchema).default({}),
   models: z.array(modelSchema).default([]),
+  sla: slaSchema.default(DEFAULT_SLA),
+  routes: z.array(routeSchema).default([]),
+  routing: routingSchema.default(DEFAULT_ROUTING),
+  veil: veilSchema.default(DEFAULT_VEIL),
+  privacy: privacySchema.default(DEFAULT_PRIVACY),
+  savings: savingsSchema.default({}),
 });
 
 export type MoatConfig = z.infer<typeof configSchema>;

@@ -45,7 +45,7 @@ export function registerKeyCommands(program: Command, env: Env = process.env): v
     program
       .command('usage')
       .description('Spend from the ledger by key, tenant, model, provider or UTC day.')
-      .option('--group-by <field>', 'key, tenant, model, provider or day', 'day')
+      .option('--group-by <field>', 'key, tenant, model, provider, day or request', 'day')
       .option('--from <date>', 'first UTC day, YYYY-MM-DD (default: 30 days before --to)')
       .option('--to <date>', 'last UTC day, YYYY-MM-DD (default: today)')
       .option('--tenant <id>', 'only this tenant')
@@ -60,9 +60,11 @@ export function registerKeyCommands(program: Command, env: Env = process.env): v
       command.configureOutput().writeOut!(result.csv);
       return;
     }
-    const data = result.body.data as Array<{ group: string; requests: number; inputTokens: number; outputTokens: number; reasoningTokens: number; costUsd: string }>;
-    const rows = data.map((r) => [r.group, String(r.requests), String(r.inputTokens), String(r.outputTokens), String(r.reasoningTokens), r.costUsd]);
-    print(command, options, result.body, () => (rows.length === 0 ? 'No usage.\n' : table([options.groupBy.toUpperCase(), 'REQUESTS', 'INPUT', 'OUTPUT', 'REASONING', 'COST USD'], rows)));
+    type UsageLine = { group: string; requests: number; inputTokens: number; outputTokens: number; reasoningTokens: number; costUsd: string; baselineCostUsd: string | null; savingsUsd: string | null };
+    const data = result.body.data as UsageLine[];
+    const rows = data.map((r) => [r.group, String(r.requests), String(r.inputTokens), String(r.outputTokens), String(r.reasoningTokens), r.costUsd, r.baselineCostUsd ?? '-', r.savingsUsd ?? '-']);
+    const header = [options.groupBy.toUpperCase(), 'REQUESTS', 'INPUT', 'OUTPUT', 'REASONING', 'COST USD', 'BASELINE USD', 'SAVED USD'];
+    print(command, options, result.body, () => (rows.length === 0 ? 'No usage.\n' : table(header, rows)));
   });
 
   const budgets = program.command('budgets').description('Set spend limits per key or tenant (docs/budgets.md).');

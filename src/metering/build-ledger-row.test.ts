@@ -11,7 +11,7 @@ const prices = new PriceBook();
 const input = (over: Partial<LedgerRowInput>): LedgerRowInput => ({
   requestId: 'req-1', keyId: 'key-1', tenantId: 'tenant-1', requestedModel: 'smart', servedModel: 'o3-2025-04-16', providerName: 'openai-main',
   providerType: 'openai', usage: null, usageSource: 'upstream', status: 200, errorCode: null, latencyMs: 812.4, ttftMs: 95.5,
-  routeReason: 'model-table', createdAt: Date.UTC(2026, 0, 1), ...over,
+  routeReason: 'model-table', attempts: 1, flags: [], createdAt: Date.UTC(2026, 0, 1), ...over,
 });
 
 // The shape of an OpenAI chat.completion `usage` with both cached and reasoning tokens.

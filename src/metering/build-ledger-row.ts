@@ -21,7 +21,16 @@ export interface LedgerRowInput {
   latencyMs: number;
   ttftMs: number | null;
   routeReason: string | null;
+  attempts: number;
+  flags: readonly string[];
   createdAt: EpochMs;
+}
+
+/** The premium model a request's usage is also priced at (`savings.baseline`), to show what routing saved. */
+export interface SavingsBaseline {
+  /** A provider type of the price catalog (`openai`, `anthropic`…) or a provider name with `pricing` overrides. */
+  provider: string;
+  model: string;
 }
 
 export interface BuiltLedgerRow {
@@ -32,10 +41,15 @@ export interface BuiltLedgerRow {
 
 const NO_USAGE: Usage = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 
-/** Pure: the ledger row for one request, its cost from the price in force at `createdAt`. */
-export function buildLedgerRow(input: LedgerRowInput, prices: PriceBook): BuiltLedgerRow {
+/**
+ * Pure: the ledger row for one request, its cost from the price in force at `createdAt`, and the same
+ * usage priced at `baseline` (null without one, or when the baseline has no price).
+ */
+export function buildLedgerRow(input: LedgerRowInput, prices: PriceBook, baseline: SavingsBaseline | null = null): BuiltLedgerRow {
   const usage = input.usage ?? NO_USAGE;
-  const resolved = prices.resolve(input.providerType, input.servedModel, new Date(input.createdAt), input.providerName);
+  const at = new Date(input.createdAt);
+  const resolved = prices.resolve(input.providerType, input.servedModel, at, input.providerName);
+  const baselinePrice = baseline && prices.resolve(baseline.provider, baseline.model, at, baseline.provider);
   const row: LedgerRow = {
     requestId: input.requestId,
     keyId: input.keyId,
@@ -57,6 +71,9 @@ export function buildLedgerRow(input: LedgerRowInput, prices: PriceBook): BuiltL
     status: input.status,
     errorCode: input.errorCode,
     routeReason: input.routeReason,
+    attempts: input.attempts,
+    flags: input.flags.length === 0 ? null : input.flags.join(','),
+    baselineCostMicros: baselinePrice ? computeCost(usage, baselinePrice.price).costMicros : null,
     createdAt: input.createdAt,
   };
   return { row, priced: resolved !== null };

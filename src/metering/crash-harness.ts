@@ -27,7 +27,7 @@ for (let i = 0; i < 200_000; i++) {
     {
       requestId, keyId: 'key-1', tenantId: 'tenant-1', requestedModel: 'fast', servedModel: 'gpt-4.1-2025-04-14', providerName: 'openai',
       providerType: 'openai', usage: { inputTokens: 2006, cachedInputTokens: 1920, cacheWriteTokens: 0, outputTokens: 300, reasoningTokens: 0 },
-      usageSource: 'upstream', status: 200, errorCode: null, latencyMs: 12.3, ttftMs: null, routeReason: null, createdAt: Date.now(),
+      usageSource: 'upstream', status: 200, errorCode: null, latencyMs: 12.3, ttftMs: null, routeReason: null, attempts: 1, flags: [], createdAt: Date.now(),
     },
     prices,
   );

@@ -62,7 +62,8 @@ export class LedgerJournal {
   append(row: LedgerRow): string {
     if (this.#fd === null) this.#openNext();
     const segment = this.#active!;
-    const line = Buffer.from(`${JSON.stringify({ ...row, costMicros: row.costMicros.toString() })}\n`, 'utf8');
+    const money = { costMicros: row.costMicros.toString(), baselineCostMicros: row.baselineCostMicros === null || row.baselineCostMicros === undefined ? null : row.baselineCostMicros.toString() };
+    const line = Buffer.from(`${JSON.stringify({ ...row, ...money })}\n`, 'utf8');
     for (let written = 0; written < line.length; ) written += writeSync(this.#fd!, line, written);
     this.#bytes += line.length;
     this.#rows += 1;
@@ -129,5 +130,7 @@ function decodeLine(line: string): LedgerRow | null {
   if (typeof value !== 'object' || value === null) return null;
   const fields = value as Record<string, unknown>;
   if (typeof fields.requestId !== 'string' || typeof fields.costMicros !== 'string' || !/^\d+$/.test(fields.costMicros)) return null;
-  return { ...fields, costMicros: BigInt(fields.costMicros) } as unknown as LedgerRow;
+  // Journals written before the savings column have no baselineCostMicros: null, as in the database.
+  const baseline = typeof fields.baselineCostMicros === 'string' && /^-?\d+$/.test(fields.baselineCostMicros) ? BigInt(fields.baselineCostMicros) : null;
+  return { ...fields, costMicros: BigInt(fields.costMicros), baselineCostMicros: baseline } as unknown as LedgerRow;
 }

@@ -1,18 +1,21 @@
 import { decodeChatRequest, parseJsonObject, validateChatRequest } from '../dialects/openai-chat/index.ts';
+import { applyPrivacy } from './apply-privacy.ts';
+import { applyVeil } from './apply-veil.ts';
 import { authenticate } from './authenticate.ts';
 import type { Call } from './call.ts';
 import { checkRateLimits } from './check-rate-limits.ts';
-import { forwardChat } from './forward-chat.ts';
+import { forwardWithFallbacks } from './forward-with-fallbacks.ts';
 import { readBody } from './read-body.ts';
 import { countOnce } from './prompt-tokens.ts';
 import { reserveBudget } from './reserve-budget.ts';
-import { resolveTarget } from './resolve-target.ts';
+import { planRoute } from './plan-route.ts';
 import { estimateInputTokens } from '../tokens/index.ts';
 
 /**
  * POST /v1/chat/completions. The stages run in this order (docs/architecture.md):
- * authenticate → read body → decode (parse once, validate, canonical) → resolve target →
- * plan edits or translate → relay upstream → record (in the server, when the response closes).
+ * authenticate → read body → decode (parse once, validate, canonical) → veil → privacy → plan the
+ * route → rate limits → budget → per attempt: plan edits or translate → capacity → relay upstream,
+ * falling back on failure → record (in the server, when the response closes).
  */
 export async function handleChatCompletions(call: Call): Promise<void> {
   await authenticate(call);
@@ -20,9 +23,12 @@ export async function handleChatCompletions(call: Call): Promise<void> {
   const wire = parseJsonObject(body);
   const request = decodeChatRequest(validateChatRequest(wire));
   call.stream = request.stream;
-  const target = resolveTarget(call, request.model);
+  applyVeil(call, request, wire);
+  applyPrivacy(call, request);
   const promptTokens = countOnce(() => estimateInputTokens(request));
-  await checkRateLimits(call, target, promptTokens, request.options.maxOutputTokens);
-  await reserveBudget(call, target, promptTokens, request.options.maxOutputTokens);
-  await forwardChat(call, target, request, wire, body);
+  const plan = planRoute(call, request, wire);
+  const first = plan.candidates[0]!;
+  await checkRateLimits(call, first, promptTokens, request.options.maxOutputTokens);
+  await reserveBudget(call, plan.candidates, promptTokens, request.options.maxOutputTokens);
+  await forwardWithFallbacks(call, plan, request, wire, body);
 }

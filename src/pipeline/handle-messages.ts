@@ -1,13 +1,15 @@
 import { decodeMessagesRequest, validateMessagesRequest } from '../dialects/anthropic-messages/index.ts';
 import { parseJsonObject } from '../dialects/parse-json-object.ts';
+import { applyPrivacy } from './apply-privacy.ts';
+import { applyVeil } from './apply-veil.ts';
 import { authenticate } from './authenticate.ts';
 import type { Call } from './call.ts';
 import { checkRateLimits } from './check-rate-limits.ts';
-import { forwardChat } from './forward-chat.ts';
+import { forwardWithFallbacks } from './forward-with-fallbacks.ts';
 import { readBody } from './read-body.ts';
 import { countOnce } from './prompt-tokens.ts';
 import { reserveBudget } from './reserve-budget.ts';
-import { resolveTarget } from './resolve-target.ts';
+import { planRoute } from './plan-route.ts';
 import { estimateInputTokens } from '../tokens/index.ts';
 
 /** POST /v1/messages (Anthropic clients): the same stages as chat completions, in the same order. */
@@ -17,9 +19,12 @@ export async function handleMessages(call: Call): Promise<void> {
   const wire = parseJsonObject(body);
   const request = decodeMessagesRequest(validateMessagesRequest(wire));
   call.stream = request.stream;
-  const target = resolveTarget(call, request.model);
+  applyVeil(call, request, wire);
+  applyPrivacy(call, request);
   const promptTokens = countOnce(() => estimateInputTokens(request));
-  await checkRateLimits(call, target, promptTokens, request.options.maxOutputTokens);
-  await reserveBudget(call, target, promptTokens, request.options.maxOutputTokens);
-  await forwardChat(call, target, request, wire, body);
+  const plan = planRoute(call, request, wire);
+  const first = plan.candidates[0]!;
+  await checkRateLimits(call, first, promptTokens, request.options.maxOutputTokens);
+  await reserveBudget(call, plan.candidates, promptTokens, request.options.maxOutputTokens);
+  await forwardWithFallbacks(call, plan, request, wire, body);
 }

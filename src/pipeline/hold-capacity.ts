@@ -1,4 +1,5 @@
 import type { CapacityGate, Slot } from '../capacity/index.ts';
+import type { MoatError } from '../errors/index.ts';
 import type { Call, Target } from './call.ts';
 import { relayUpstream, type UpstreamRequest } from './relay-upstream.ts';
 
@@ -21,11 +22,11 @@ async function waitForSlot(call: Call, gate: CapacityGate): Promise<Slot | null>
   }
 }
 
-async function relayHoldingSlot(call: Call, gate: CapacityGate, target: Target, request: UpstreamRequest): Promise<void> {
+async function relayHoldingSlot(call: Call, gate: CapacityGate, target: Target, request: UpstreamRequest): Promise<MoatError | null> {
   const slot = await waitForSlot(call, gate);
-  if (slot === null) return;
+  if (slot === null) return null;
   try {
-    await relayUpstream(call, target, request);
+    return await relayUpstream(call, target, request);
   } finally {
     // relayUpstream settles once the upstream exchange is over: answered, failed, or cut by the client.
     slot.release();
@@ -38,7 +39,7 @@ async function relayHoldingSlot(call: Call, gate: CapacityGate, target: Target, 
  * one if needed; `capacity_queue_full`, `capacity_queue_timeout` or `capacity_unavailable` (503 +
  * Retry-After) when it cannot get one. Other upstreams are relayed at once.
  */
-export function relayWithinCapacity(call: Call, target: Target, request: UpstreamRequest): Promise<void> {
+export function relayWithinCapacity(call: Call, target: Target, request: UpstreamRequest): Promise<MoatError | null> {
   const gate = call.capacity.gate(target.provider.name);
   if (gate === undefined) return relayUpstream(call, target, request);
   return relayHoldingSlot(call, gate, target, request);

@@ -1,5 +1,6 @@
-import { buildLedgerRow, type BillableUsage } from '../metering/index.ts';
+import { buildLedgerRow, recordCostMetrics, type BillableUsage } from '../metering/index.ts';
 import type { LedgerRow } from '../storage/index.ts';
+import { attemptsHeader } from './attempts-header.ts';
 import { finalStatus, type Call, type Endpoint } from './call.ts';
 
 /** Endpoints that reach a model and so cost money; health, metrics, lists and counting do not. */
@@ -21,6 +22,13 @@ function billedUsage(call: Call): BillableUsage {
     const usage = call.sink.usage;
     return { usage, source: usage ? 'upstream' : 'estimate' };
   }
+}
+
+/** The route's decision and, after a retry or fallback, each attempt: what `x-moat-route` said and more. */
+function routeReason(call: Call): string | null {
+  const base = call.route?.reason ?? (call.target ? `model:${call.target.entry.name}` : null);
+  if (base === null || call.attempts.length < 2) return base;
+  return `${base}; attempts: ${attemptsHeader(call.attempts)}`.slice(0, 1000);
 }
 
 /**
@@ -49,12 +57,16 @@ export function createMeter(ledger: LedgerSink): (call: Call) => void {
         errorCode: outcome.errorCode,
         latencyMs: performance.now() - call.startedAt,
         ttftMs: outcome.ttftMs,
-        routeReason: target ? `model:${target.entry.name}` : null,
+        routeReason: routeReason(call),
+        attempts: Math.max(1, call.attempts.length),
+        flags: call.flags,
         createdAt: Date.now(),
       },
       call.runtime.prices,
+      call.runtime.config.savings.baseline ?? null,
     );
     outcome.costMicros = row.costMicros;
+    recordCostMetrics(call.metrics, row);
     ledger.record(row);
   };
 }

@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { MoatError, toMoatError } from '../errors/index.ts';
 import { mapTransportError } from '../upstream/index.ts';
-import type { Call, Target } from './call.ts';
+import { attemptsHeader } from './attempts-header.ts';
+import type { AttemptRecord, Call, Target } from './call.ts';
 import type { ResponseSink } from './response-sink.ts';
 import { formatUsd } from '../pricing/index.ts';
 import { finalize } from './finalize.ts';
@@ -14,6 +15,13 @@ export interface UpstreamRequest {
   body: Buffer;
   stream: boolean;
   sink: ResponseSink;
+  /** Filled in as the attempt goes: status, timings, failure. */
+  attempt: AttemptRecord;
+  /**
+   * A failure before anything reached the client is handed back (the fallback loop may try another
+   * target) instead of being answered; once bytes went out it is always answered here.
+   */
+  deferFailure: boolean;
 }
 
 /** Bigger non-streamed upstream bodies are refused rather than held in memory. */
@@ -39,7 +47,8 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   private readonly target: Target;
   private readonly request: UpstreamRequest;
   private readonly sink: ResponseSink;
-  private readonly settle: () => void;
+  private readonly settle: (failure: MoatError | null) => void;
+  private readonly attempt: AttemptRecord;
   private controller: Dispatcher.DispatchController | null = null;
   private status = 0;
   private upstreamHeaders: IncomingHttpHeaders = {};
@@ -49,12 +58,13 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   private keepAlive: NodeJS.Timeout | null = null;
   private finished = false;
 
-  constructor(call: Call, target: Target, request: UpstreamRequest, settle: () => void) {
+  constructor(call: Call, target: Target, request: UpstreamRequest, settle: (failure: MoatError | null) => void) {
     this.call = call;
     this.target = target;
     this.request = request;
     this.sink = request.sink;
     this.settle = settle;
+    this.attempt = request.attempt;
     call.res.once('close', () => this.onClientClose());
     if (request.stream) {
       this.keepAlive = setTimeout(() => this.onSilence(), target.provider.timeouts.keepAliveMs);
@@ -69,11 +79,12 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
     this.status = status;
     this.upstreamHeaders = headers;
+    this.attempt.status = status;
+    this.attempt.headersMs = performance.now() - this.attempt.startedAt;
     if (status >= 400) this.mode = 'error';
-    else if (this.request.stream && isEventStream(headers)) {
-      this.mode = 'stream';
-      this.openStream();
-    } else this.mode = 'buffer';
+    // The head goes out with the first bytes for the client: until then a failure can still fall back.
+    else if (this.request.stream && isEventStream(headers)) this.mode = 'stream';
+    else this.mode = 'buffer';
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -103,16 +114,32 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
 
   /** Writes to the client; false when the client's buffer is full. */
   private write(out: Buffer | string): boolean {
+    if (!this.call.res.headersSent) this.openStream();
     const writable = this.call.res.write(out);
     if (this.call.outcome.ttftMs === null && this.sink.sawFirstToken) {
-      this.call.outcome.ttftMs = performance.now() - this.call.startedAt;
+      const now = performance.now();
+      this.call.outcome.ttftMs = now - this.call.startedAt;
+      this.attempt.firstTokenMs = now - this.attempt.startedAt;
     }
     return writable;
   }
 
   onResponseEnd(): void {
     if (this.finished) return;
-    if (this.mode === 'stream') {
+    const body = this.mode === 'stream' ? null : this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    // A response filter may still be at work (the veil's reasoning summary): the answer ends after it.
+    const working = this.mode === 'error' ? null : (this.sink.settle?.(body) ?? null);
+    if (working === null) this.complete(body);
+    else
+      working.then(
+        () => this.complete(body),
+        () => this.complete(body),
+      );
+  }
+
+  private complete(body: Buffer | null): void {
+    if (this.finished) return;
+    if (body === null) {
       const out = this.sink.streamEnd();
       if (this.sink.streamError) {
         this.fail(this.sink.streamError, out);
@@ -123,12 +150,12 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
       this.finish();
       finalize(this.call);
       if (out !== null) this.write(out);
+      else if (!this.call.res.headersSent) this.openStream();
       // The cost is known only now: it follows the stream as an HTTP trailer.
       if (this.call.outcome.costMicros !== null) this.call.res.addTrailers({ 'x-moat-cost': formatUsd(this.call.outcome.costMicros) });
       this.call.res.end();
       return;
     }
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
     if (this.mode === 'error') {
       this.fail(this.target.provider.decodeError(this.status, this.upstreamHeaders, body));
       return;
@@ -159,7 +186,11 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   }
 
   private responseHeaders(extra: Record<string, string>): Record<string, string> {
-    const headers: Record<string, string> = { 'x-moat-served-model': `${this.target.provider.name}/${this.target.upstreamModel}`, ...extra };
+    const headers: Record<string, string> = {
+      'x-moat-served-model': `${this.target.provider.name}/${this.target.upstreamModel}`,
+      'x-moat-attempts': attemptsHeader(this.call.attempts),
+      ...extra,
+    };
     const upstreamId = this.upstreamHeaders['x-request-id'] ?? this.upstreamHeaders['request-id'];
     if (typeof upstreamId === 'string') headers['x-moat-upstream-request-id'] = upstreamId;
     if (this.call.warnings.length > 0) headers['x-moat-warnings'] = this.call.warnings.join('; ');
@@ -196,6 +227,11 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   /** Ends the response with an error: a clean error body if nothing was sent yet, else an SSE error frame. */
   private fail(error: MoatError, lastOutput: Buffer | string | null = null): void {
     const { res } = this.call;
+    this.attempt.failure = error;
+    if (this.request.deferFailure && !res.headersSent) {
+      this.finish(error);
+      return;
+    }
     this.finish();
     if (!res.headersSent) {
       sendError(this.call, error);
@@ -211,20 +247,25 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     } else res.destroy();
   }
 
-  private finish(): void {
+  private finish(deferred: MoatError | null = null): void {
     if (this.finished) return;
     this.finished = true;
+    this.attempt.endedMs = performance.now() - this.attempt.startedAt;
     if (this.keepAlive) clearTimeout(this.keepAlive);
     // A client that left is metered first (the gateway's close listener): keep the usage it was billed.
-    if (!this.call.finalized) this.call.outcome.usage = this.sink.usage;
-    this.settle();
+    if (!this.call.finalized && deferred === null) this.call.outcome.usage = this.sink.usage;
+    this.settle(deferred);
   }
 }
 
-/** Resolves when the client has its answer (or an error), or has gone away. */
-export function relayUpstream(call: Call, target: Target, request: UpstreamRequest): Promise<void> {
+/**
+ * Resolves when the client has its answer (or an error), or has gone away: with null, or with the
+ * failure it deferred (`deferFailure`, nothing sent to the client yet).
+ */
+export function relayUpstream(call: Call, target: Target, request: UpstreamRequest): Promise<MoatError | null> {
   const headers = target.provider.upstreamHeaders(call.id, call.req.headers);
   call.sink = request.sink;
+  request.attempt.startedAt = performance.now();
   return new Promise((resolve) => {
     const relay = new UpstreamRelay(call, target, request, resolve);
     try {

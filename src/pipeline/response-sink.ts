@@ -20,6 +20,12 @@ export interface ResponseSink {
   streamEnd(): Buffer | string | null;
   /** An error the stream itself reported (e.g. an error event), once seen; the relay ends the stream with it. */
   readonly streamError: MoatError | null;
+  /**
+   * Called once the upstream's answer is whole (`body`: the non-streamed body; null for a stream),
+   * before `streamEnd` or `body`: a promise when a response filter still has work to finish (the
+   * veil's summary), which the relay waits for; null otherwise. Absent: never any.
+   */
+  settle?(body: Buffer | null): Promise<void> | null;
   /** A whole non-streamed upstream body (status < 400) → the client's answer, or a typed error. */
   body(bytes: Buffer, status: number, contentType: string): EncodedBody | MoatError;
   /** The usage the upstream reported so far, possibly partial. */

@@ -2,8 +2,10 @@ import { ConfigError, type Env, type MoatConfig } from '../config/index.ts';
 import { createPriceBook, type PriceBook } from '../pricing/index.ts';
 import { createProviders, type Provider } from '../providers/index.ts';
 import { hashApiKey } from '../keys/hash-api-key.ts';
-import { ModelTable } from '../routing/index.ts';
+import { loadDifficultyRouter } from '../difficulty/index.ts';
+import { ModelTable, RouteTable, type DifficultyScorer } from '../routing/index.ts';
 import { configNeedsTokenizer, preloadTokenCounter } from '../tokens/index.ts';
+import { veilKeys, type VeilKeys } from '../veil/index.ts';
 
 /**
  * Everything built from one version of the config. A request holds the runtime it started with, so a
@@ -15,10 +17,16 @@ export interface Runtime {
   readonly keyHashes: ReadonlyMap<string, string>;
   readonly providers: ReadonlyMap<string, Provider>;
   readonly models: ModelTable;
+  /** Client model names → targets: routes first, then the model table. */
+  readonly routes: RouteTable;
+  /** The learned router, loaded when a route has `strategy: difficulty`. */
+  readonly difficulty: DifficultyScorer | null;
   /** The built-in price catalog with this config's `pricing` overrides. */
   readonly prices: PriceBook;
   /** Keys of the admin API, hashed, with their roles. */
   readonly adminKeys: ReadonlyArray<{ name: string; keyHash: string; role: 'admin' | 'read-only' }>;
+  /** Seals and opens the reasoning veil's blobs (src/veil), from `MOAT_MASTER_KEY`; the same across reloads. */
+  readonly veilKeys: VeilKeys;
 }
 
 
@@ -56,13 +64,18 @@ export function buildRuntime(config: MoatConfig, env: Env, secrets: ReadonlyMap<
   const keyHashes = resolveKeyHashes(config, env);
   const adminKeys = resolveAdminKeys(config, env);
   if (configNeedsTokenizer(config)) preloadTokenCounter();
+  const models = new ModelTable(config.models);
   return {
     config,
     keyHashes,
     providers: createProviders(config.providers, config.timeouts, env, secrets),
-    models: new ModelTable(config.models),
+    models,
+    routes: new RouteTable(config.routes, models),
+    // Parsed once per process (the artifact is shipped in the repo), only when a route uses it.
+    difficulty: config.routes.some((route) => route.strategy === 'difficulty') ? loadDifficultyRouter() : null,
     prices: createPriceBook(config.pricing),
     adminKeys,
+    veilKeys: veilKeys(env),
   };
 }
 

@@ -5,6 +5,7 @@ import { MoatError } from '../errors/index.ts';
 import { billableUsage, type BillableUsage } from '../metering/index.ts';
 import type { ChatWire, StreamDecoder } from '../providers/index.ts';
 import { tokenCounterNow } from '../tokens/index.ts';
+import { FilterChain, type EventFilterFactory } from './event-filter.ts';
 import type { EncodedBody, ResponseSink } from './response-sink.ts';
 
 function isToken(event: CanonicalEvent): boolean {
@@ -14,7 +15,8 @@ function isToken(event: CanonicalEvent): boolean {
 /**
  * The client speaks another API than the upstream: upstream wire → canonical events (the provider) →
  * the client's wire (the dialect). The same events are folded, for usage and for non-streamed answers,
- * so a streamed and a non-streamed translation of one answer agree.
+ * so a streamed and a non-streamed translation of one answer agree. Response filters (veil, privacy)
+ * sit between the fold and the client: the fold, which metering reads, sees the upstream's events.
  */
 export class TranslatingSink implements ResponseSink {
   private readonly wire: ChatWire;
@@ -22,6 +24,10 @@ export class TranslatingSink implements ResponseSink {
   private readonly request: CanonicalRequest;
   private readonly model: ModelConfig;
   private readonly folder = new ResponseFolder();
+  private readonly filterFactories: readonly EventFilterFactory[];
+  private filters: FilterChain | null = null;
+  /** The client's view of a non-streamed answer, once decoded. */
+  private bodyFolder: ResponseFolder | null = null;
   private decoder: StreamDecoder | null = null;
   private encoder: StreamEncoder | null = null;
   private pending = '';
@@ -30,11 +36,19 @@ export class TranslatingSink implements ResponseSink {
   sawFirstToken = false;
   streamError: MoatError | null = null;
 
-  constructor(wire: ChatWire, dialect: Dialect, request: CanonicalRequest, model: ModelConfig) {
+  constructor(wire: ChatWire, dialect: Dialect, request: CanonicalRequest, model: ModelConfig, filters: readonly EventFilterFactory[] = []) {
     this.wire = wire;
     this.dialect = dialect;
     this.request = request;
     this.model = model;
+    this.filterFactories = filters;
+  }
+
+  /** Built on first use, for streams and bodies alike. */
+  private filterChain(toClient: (event: CanonicalEvent) => void): FilterChain | null {
+    if (this.filterFactories.length === 0) return null;
+    this.filters ??= new FilterChain(this.filterFactories, toClient);
+    return this.filters;
   }
 
   private onEvent(event: CanonicalEvent): void {
@@ -46,8 +60,14 @@ export class TranslatingSink implements ResponseSink {
       return;
     }
     if (!this.sawFirstToken && isToken(event)) this.sawFirstToken = true;
-    if (this.streamError === null) this.pending += this.encoder!.push(event);
+    if (this.streamError !== null) return;
+    if (this.filters) this.filters.push(event);
+    else this.pending += this.encoder!.push(event);
   }
+
+  private encode = (event: CanonicalEvent): void => {
+    this.pending += this.encoder!.push(event);
+  };
 
   private take(): string | null {
     const out = this.pending;
@@ -58,6 +78,7 @@ export class TranslatingSink implements ResponseSink {
   streamChunk(bytes: Buffer): string | null {
     if (!this.decoder) {
       this.encoder = this.dialect.createStreamEncoder(this.request);
+      this.filterChain(this.encode);
       this.decoder = this.wire.createStreamDecoder((event) => this.onEvent(event), this.model);
     }
     this.decoder.feed(bytes);
@@ -67,18 +88,39 @@ export class TranslatingSink implements ResponseSink {
   streamEnd(): string | null {
     this.decoder?.end();
     this.completed = this.decoder !== null;
+    if (this.streamError === null) this.filters?.end();
     if (this.encoder && this.streamError === null) this.pending += this.encoder.end();
     return this.take();
   }
 
+  settle(bytes: Buffer | null): Promise<void> | null {
+    if (bytes !== null) this.decodeBody(bytes);
+    return this.filters?.settled() ?? null;
+  }
+
+  /** A non-streamed body through the fold and the filters (not ended yet: see `settle`). */
+  private decodeBody(bytes: Buffer): ResponseFolder {
+    if (this.bodyFolder) return this.bodyFolder;
+    // What the client sees: the upstream's answer through the filters.
+    const clientFolder = this.filterFactories.length === 0 ? this.folder : new ResponseFolder();
+    const chain = this.filterChain((event) => clientFolder.add(event));
+    for (const event of this.wire.decodeResponse(bytes, this.model)) {
+      this.folder.add(event);
+      if (chain) chain.push(event);
+    }
+    this.bodyFolder = clientFolder;
+    return clientFolder;
+  }
+
   body(bytes: Buffer): EncodedBody | MoatError {
-    for (const event of this.wire.decodeResponse(bytes, this.model)) this.folder.add(event);
+    const clientFolder = this.decodeBody(bytes);
+    this.filters?.end();
     this.completed = true;
     const response = this.folder.response;
     if (response.error) {
       return new MoatError('upstream_invalid_response', `The upstream's answer could not be read: ${response.error.message}`);
     }
-    return { status: 200, contentType: 'application/json', body: this.dialect.encodeResponse(response, this.request) };
+    return { status: 200, contentType: 'application/json', body: this.dialect.encodeResponse(clientFolder.response, this.request) };
   }
 
   get usage(): Usage | null {

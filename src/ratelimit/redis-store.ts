@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectFailFast } from '../redis/index.ts';
 import { ADJUST_SCRIPT, ADMIT_SCRIPT, RENEW_SCRIPT } from './redis-scripts.ts';
 import { costOf, type AdmitResult, type CheckState, type LimitCheck, type RateLimitStore } from './rate-limit-store.ts';
 
@@ -54,17 +55,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#prefix = options.keyPrefix;
     this.#leaseMs = options.leaseMs;
     this.#clock = options.clock;
-    this.#redis = new Redis(options.url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      commandTimeout: options.commandTimeoutMs,
-      connectTimeout: Math.max(1000, options.commandTimeoutMs),
-      // Keep trying to come back, at most a second apart.
-      retryStrategy: (times) => Math.min(times * 100, 1000),
-    });
-    const onError = options.onConnectionError ?? (() => {});
-    this.#redis.on('error', onError);
+    this.#redis = connectFailFast(options.url, options.commandTimeoutMs, 'moat-ratelimit', options.onConnectionError ?? (() => {}));
     this.#heartbeat = setInterval(() => this.#track(this.renewLeases().catch(() => {})), Math.max(100, Math.floor(this.#leaseMs / 3)));
     this.#heartbeat.unref();
   }

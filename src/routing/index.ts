@@ -1,2 +1,16 @@
+export { parseRetryAfter, retryDelay } from './backoff.ts';
+export { CircuitBreaker } from './circuit-breaker.ts';
+export type { BreakerState } from './circuit-breaker.ts';
+export { classifyFailure, retriesSameTarget, tripsBreaker } from './classify-failure.ts';
+export type { AttemptFailure } from './classify-failure.ts';
+export { HealthProber } from './health-prober.ts';
+export type { DifficultyScorer, DifficultySpec } from './difficulty-hook.ts';
 export { ModelTable } from './model-table.ts';
 export type { ResolvedModel } from './model-table.ts';
+export { filterCandidates, leastLatencyOrder, tierFirstOrder, weightedOrder } from './order-candidates.ts';
+export type { CandidateFilter, Skipped, SkipReason } from './order-candidates.ts';
+export { requiredCapabilities } from './request-features.ts';
+export { RouteTable } from './route-table.ts';
+export type { RouteChoice, RouteContext } from './route-table.ts';
+export { UpstreamHealth } from './upstream-health.ts';
+export type { Unavailable, UpstreamHealthView } from './upstream-health.ts';

@@ -9,6 +9,8 @@ const model = (name: string, provider: string, upstream?: string): ModelConfig =
   reasoning: false,
   reasoningFormat: 'fields',
   unsupportedParams: [],
+  tier: 'premium',
+  weight: 1,
 });
 
 /** The provider and upstream model a name resolves to, or undefined. */

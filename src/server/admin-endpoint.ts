@@ -11,7 +11,7 @@ export function createAdminEndpoint(stores: AdminStores, afterWrite: () => void 
   return async (call) => {
     const body = await readBody(call);
     const response = await handleAdminRequest(
-      { stores, adminKeys: call.runtime.adminKeys, masterKeys },
+      { stores, adminKeys: call.runtime.adminKeys, masterKeys, sla: call.sla, health: call.health },
       { method: call.req.method ?? 'GET', url: call.req.url ?? '/', headers: call.req.headers, body, requestId: call.id },
     );
     if (response.error !== undefined) call.logger.error({ reqId: call.id, err: response.error }, 'admin request failed');

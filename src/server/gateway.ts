@@ -23,6 +23,8 @@ import {
   type Runtime,
 } from '../pipeline/index.ts';
 import { createRateLimiter, type RateLimiter } from '../ratelimit/index.ts';
+import { HealthProber, UpstreamHealth } from '../routing/index.ts';
+import { createSlaTracker, type SlaTracker } from '../sla/index.ts';
 import { createLogger, GatewayMetrics, type Logger } from '../telemetry/index.ts';
 import { clientRequestIdFor, newRequestId } from './request-id.ts';
 import { handleHealth, handleMetrics, handleModels, handleReady } from './simple-endpoints.ts';
@@ -71,6 +73,16 @@ const ROUTES: ReadonlyMap<string, RouteSpec> = new Map<string, RouteSpec>([
 ]);
 
 /** The HTTP server and the state it runs on: the current runtime, in-flight count, draining flag. */
+const BREAKER_GAUGE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/** Probes the providers of this config that set `health`. */
+function startProber(runtime: Runtime, health: UpstreamHealth, logger: Logger): HealthProber {
+  const probes = new Map(Object.entries(runtime.config.providers).flatMap(([name, p]) => (p.health ? [[name, p.health] as const] : [])));
+  const prober = new HealthProber(runtime.providers, probes, health, logger);
+  prober.start();
+  return prober;
+}
+
 export class Gateway {
   readonly server: Server;
   readonly logger: Logger;
@@ -95,6 +107,11 @@ export class Gateway {
   readonly capacity: CapacityRegistry;
   /** Outlives config reloads: counters persist, rules come from each request's runtime. */
   readonly rateLimiter: RateLimiter;
+  /** Breakers, latency averages and probe verdicts per upstream; outlives reloads. */
+  readonly health: UpstreamHealth;
+  private prober: HealthProber;
+  /** The measured SLA per upstream (src/sla); outlives config reloads, reads SLOs from the current config. */
+  readonly sla: SlaTracker | null;
   private readonly admin: ((call: Call) => Promise<void>) | null;
   /** The admin API routes methods itself (405 and 404 in its own answers). */
   private readonly adminMethods: RouteSpec['methods'];
@@ -110,6 +127,13 @@ export class Gateway {
     this.budgets = options.budgets ?? null;
     this.capacity = new CapacityRegistry(options.config, { logger: this.logger, metrics: this.metrics });
     this.rateLimiter = createRateLimiter(options.config.rateLimits, this.logger, this.metrics);
+    this.health = new UpstreamHealth(options.config.routing);
+    this.health.onTransition = (upstream, from, to) => {
+      this.metrics.breakerState.set({ upstream }, BREAKER_GAUGE[to]);
+      this.logger.warn({ upstream, from, to }, 'circuit breaker');
+    };
+    this.prober = startProber(this.runtime, this.health, this.logger);
+    this.sla = createSlaTracker(options.config, () => this.runtime.config, this.logger, this.metrics);
     this.admin = options.admin ?? null;
     const admin = this.admin;
     this.adminMethods = admin ? { GET: admin, POST: admin, DELETE: admin, PATCH: admin, PUT: admin } : {};
@@ -146,6 +170,9 @@ export class Gateway {
     const previous = this.runtime;
     this.runtime = next;
     this.capacity.configure(config);
+    this.health.configure(config.routing);
+    this.prober.stop();
+    this.prober = startProber(next, this.health, this.logger);
     this.logger.level = config.log.level;
     const { host, port } = previous.config.server;
     if (config.server.host !== host || config.server.port !== port) {
@@ -175,10 +202,12 @@ export class Gateway {
       clearTimeout(timer);
     }
     this.server.closeAllConnections();
+    this.prober.stop();
     await closed;
     await closeRuntime(this.runtime);
     await this.capacity.close();
     await this.rateLimiter.close();
+    await this.sla?.close();
     this.logger.info({ cut }, 'shutdown complete');
     await new Promise<void>((resolve) => this.logger.flush(() => resolve()));
     return { cut };
@@ -206,12 +235,21 @@ export class Gateway {
       budgets: this.budgets,
       capacity: this.capacity,
       rateLimiter: this.rateLimiter,
+      sla: this.sla,
       meter: this.meter,
       requestedModel: null,
       finalized: false,
       stream: false,
       target: null,
+      route: null,
+      attempts: [],
+      health: this.health,
       warnings: [],
+      responseFilters: [],
+      forceTranslation: false,
+      flags: [],
+      requiredTier: null,
+      requiredTierReason: null,
       outcome: { status: 0, errorCode: null, usage: null, ttftMs: null, clientClosed: false, costMicros: null },
     };
     res.setHeader('x-request-id', call.id);

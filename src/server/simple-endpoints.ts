@@ -10,12 +10,14 @@ function sendJson(call: Call, status: number, value: unknown): void {
 }
 
 /**
- * GET /v1/models: the exact model names in config, in OpenAI's list shape — or Anthropic's when the
- * client is an Anthropic SDK (it sends `anthropic-version`). Patterns are not listed.
+ * GET /v1/models: the routes (names and aliases) and exact model names in config, in OpenAI's list
+ * shape — or Anthropic's when the client is an Anthropic SDK (it sends `anthropic-version`). Patterns
+ * are not listed.
  */
 export async function handleModels(call: Call): Promise<void> {
   await authenticate(call);
-  const entries = call.runtime.models.exactNames();
+  const routes = call.runtime.routes.routeNames().map((name) => ({ name, ownedBy: 'moat', provider: 'moat' }));
+  const entries = [...routes, ...call.runtime.models.exactNames()];
   if (call.dialect.name === 'anthropic-messages') {
     sendJson(call, 200, encodeAnthropicModelList(entries.map((entry) => ({ id: entry.name }))));
     return;

@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 /**
  * A batch is written in statements of these sizes only (1234 rows: 1000, 2 × 100, 3 × 10, 4 × 1), so
  * there are four insert statements in all: Kysely builds each once, and the drivers' prepared-statement
- * caches stay small whatever the batch sizes. 19 columns × 1000 rows stays under SQLite's 32,766 and
+ * caches stay small whatever the batch sizes. 22 columns × 1000 rows stays under SQLite's 32,766 and
  * PostgreSQL's 65,535 bound parameters.
  */
 const STATEMENT_SIZES = [1000, 100, 10, 1];
@@ -21,7 +21,7 @@ const COLUMNS = Object.keys(toRow(sampleRow())) as (keyof UsageLedgerTable)[];
 
 const TOKEN_FIELDS = ['inputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'outputTokens', 'reasoningTokens', 'latencyMs', 'status', 'createdAt'] as const;
 
-const GROUP_COLUMNS = { key: 'key_id', tenant: 'tenant_id', model: 'served_model', provider: 'provider' } as const;
+const GROUP_COLUMNS = { key: 'key_id', tenant: 'tenant_id', model: 'served_model', provider: 'provider', request: 'request_id' } as const;
 
 export class KyselyLedgerStore implements LedgerStore {
   readonly #db: Kysely<MoatDatabase>;
@@ -81,6 +81,9 @@ export class KyselyLedgerStore implements LedgerStore {
         eb.fn.sum('output_tokens').as('output_tokens'),
         eb.fn.sum('reasoning_tokens').as('reasoning_tokens'),
         eb.fn.sum('cost_micros').as('cost_micros'),
+        eb.fn.sum('baseline_cost_micros').as('baseline_cost_micros'),
+        // The cost of the rows that have a baseline: savings compare like with like.
+        eb.fn.sum(eb.case().when('baseline_cost_micros', 'is not', null).then(eb.ref('cost_micros')).else(sql.lit(0)).end()).as('covered_cost_micros'),
       ])
       .where('created_at', '>=', query.from)
       .where('created_at', '<', query.to);
@@ -96,6 +99,8 @@ export class KyselyLedgerStore implements LedgerStore {
       outputTokens: toNumber(r.output_tokens),
       reasoningTokens: toNumber(r.reasoning_tokens),
       costMicros: toBigInt(r.cost_micros),
+      baselineCostMicros: r.baseline_cost_micros === null ? null : toBigInt(r.baseline_cost_micros),
+      savingsMicros: r.baseline_cost_micros === null ? null : toBigInt(r.baseline_cost_micros) - toBigInt(r.covered_cost_micros),
     }));
     return spend.sort((a, b) => compareText(a.group, b.group));
   }
@@ -107,6 +112,7 @@ function checked(row: LedgerRow): LedgerRow {
     if (!Number.isSafeInteger(row[field])) throw new TypeError(`ledger row ${row.requestId}: ${field} must be an integer, got ${row[field]}`);
   }
   if (typeof row.costMicros !== 'bigint') throw new TypeError(`ledger row ${row.requestId}: costMicros must be a bigint`);
+  if (row.baselineCostMicros !== null && typeof row.baselineCostMicros !== 'bigint') throw new TypeError(`ledger row ${row.requestId}: baselineCostMicros must be a bigint or null`);
   return row;
 }
 
@@ -114,7 +120,7 @@ function sampleRow(): LedgerRow {
   return {
     requestId: '', keyId: '', tenantId: '', requestedModel: '', servedModel: '', provider: '', inputTokens: 0, cachedInputTokens: 0,
     cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, costMicros: 0n, usageSource: 'estimate', latencyMs: 0, ttftMs: null,
-    status: 0, errorCode: null, routeReason: null, createdAt: 0,
+    status: 0, errorCode: null, routeReason: null, attempts: 1, flags: null, baselineCostMicros: null, createdAt: 0,
   };
 }
 
@@ -138,6 +144,9 @@ function toRow(row: LedgerRow): Insertable<UsageLedgerTable> {
     status: row.status,
     error_code: row.errorCode,
     route_reason: row.routeReason,
+    attempts: row.attempts,
+    flags: row.flags,
+    baseline_cost_micros: row.baselineCostMicros,
     created_at: row.createdAt,
   };
 }
@@ -162,6 +171,9 @@ function toLedgerRow(row: Selectable<UsageLedgerTable>): LedgerRow {
     status: toNumber(row.status),
     errorCode: row.error_code,
     routeReason: row.route_reason,
+    attempts: toNumber(row.attempts),
+    flags: row.flags,
+    baselineCostMicros: row.baseline_cost_micros === null ? null : toBigInt(row.baseline_cost_micros),
     createdAt: toNumber(row.created_at),
   };
 }

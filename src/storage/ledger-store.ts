@@ -23,11 +23,17 @@ export interface LedgerRow {
   status: number;
   errorCode: string | null;
   routeReason: string | null;
+  /** Upstream attempts the request took: 1, or more after retries and fallbacks. */
+  attempts: number;
+  /** Comma-separated tags set by the request's stages (`reasoning_copied`, `pii:email`); never a detected value. */
+  flags: string | null;
+  /** The same usage priced at the configured premium baseline (`savings.baseline`); null when none or unpriced. */
+  baselineCostMicros: bigint | null;
   createdAt: EpochMs;
 }
 
-/** `model` groups by the served model, the one that was billed; `day` by UTC calendar day. */
-export type SpendGroupBy = 'key' | 'tenant' | 'model' | 'provider' | 'day';
+/** `model` groups by the served model, the one that was billed; `day` by UTC calendar day; `request` gives one row per request. */
+export type SpendGroupBy = 'key' | 'tenant' | 'model' | 'provider' | 'day' | 'request';
 
 export interface SpendQuery {
   /** Inclusive. */
@@ -40,7 +46,7 @@ export interface SpendQuery {
 }
 
 export interface SpendRow {
-  /** The key id, tenant id, model, provider, or day as `YYYY-MM-DD`. */
+  /** The key id, tenant id, model, provider, request id, or day as `YYYY-MM-DD`. */
   group: string;
   requests: number;
   inputTokens: number;
@@ -49,6 +55,10 @@ export interface SpendRow {
   outputTokens: number;
   reasoningTokens: number;
   costMicros: bigint;
+  /** Sum of the rows' baseline costs; null when no row of the group has one. */
+  baselineCostMicros: bigint | null;
+  /** Baseline cost minus the cost of the same rows (those with a baseline); null when none has one. */
+  savingsMicros: bigint | null;
 }
 
 export interface LedgerStore {

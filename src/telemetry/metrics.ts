@@ -13,6 +13,9 @@ export class GatewayMetrics {
   readonly ttft: Histogram<'provider' | 'model_route'>;
   readonly tokens: Counter<'provider' | 'model_route' | 'kind'>;
   readonly inFlight: Gauge;
+  readonly upstreamAttempts: Counter<'upstream' | 'result'>;
+  readonly fallbacks: Counter<'route'>;
+  readonly breakerState: Gauge<'upstream'>;
   readonly configReloads: Counter<'result'>;
   readonly capacityQueueDepth: Gauge<'provider'>;
   readonly capacitySlotsInUse: Gauge<'provider'>;
@@ -22,6 +25,8 @@ export class GatewayMetrics {
   readonly rateLimited: Counter<'kind'>;
   readonly rateLimitStoreFailures: Counter<'policy'>;
   readonly rateLimitStoreUp: Gauge;
+  readonly costUsd: Counter<'tenant' | 'provider'>;
+  readonly baselineCostUsd: Counter<'tenant'>;
 
   constructor(options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -43,6 +48,10 @@ export class GatewayMetrics {
     });
     this.tokens = new Counter({ name: 'moat_tokens_total', help: 'Tokens reported by upstream usage, by kind (input, output, reasoning, cached_input).', labelNames: ['provider', 'model_route', 'kind'], registers });
     this.inFlight = new Gauge({ name: 'moat_requests_in_flight', help: 'Requests being handled now.', registers });
+    // Routing (docs/routing.md): upstream = provider name, route = a configured route or model name.
+    this.upstreamAttempts = new Counter({ name: 'moat_upstream_attempts_total', help: 'Upstream attempts, by result: ok, or the failure class (server_error, rate_limited, timeout, connection, capacity, not_found, client_error).', labelNames: ['upstream', 'result'], registers });
+    this.fallbacks = new Counter({ name: 'moat_fallbacks_total', help: 'Requests answered by another target than their first (after retries or fallbacks).', labelNames: ['route'], registers });
+    this.breakerState = new Gauge({ name: 'moat_upstream_breaker_state', help: 'Circuit breaker per upstream: 0 closed, 1 half-open, 2 open.', labelNames: ['upstream'], registers });
     this.configReloads = new Counter({ name: 'moat_config_reloads_total', help: 'Config reloads, by result.', labelNames: ['result'], registers });
     this.rateLimited = new Counter({ name: 'moat_rate_limited_total', help: 'Requests refused by a rate limit, by the kind of limit (requests, tokens, concurrent).', labelNames: ['kind'], registers });
     this.rateLimitStoreFailures = new Counter({
@@ -64,6 +73,14 @@ export class GatewayMetrics {
     });
     this.capacityShed = new Counter({ name: 'moat_capacity_shed_total', help: 'Requests answered 503 by the capacity queue: queue_full, timeout, unavailable (Redis down, fail-closed).', labelNames: ['provider', 'reason'], registers });
     this.capacityRedisErrors = new Counter({ name: 'moat_capacity_redis_errors_total', help: 'Failed Redis operations and connection attempts of the shared slot pool, by its onOutage policy.', labelNames: ['policy'], registers });
+    // Savings (docs/router.md): labels are tenant ids and provider names, never prompts or keys.
+    this.costUsd = new Counter({ name: 'moat_cost_usd_total', help: 'What metered requests cost, USD, by tenant id and provider name.', labelNames: ['tenant', 'provider'], registers });
+    this.baselineCostUsd = new Counter({
+      name: 'moat_baseline_cost_usd_total',
+      help: 'What the same requests would have cost on the `savings.baseline` model, USD, by tenant id (requests with a baseline price only).',
+      labelNames: ['tenant'],
+      registers,
+    });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'moat_' });
   }
 }

@@ -26,3 +26,15 @@ export function spawnGateway(file: string, children: ChildProcess[], env: Record
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
   });
 }
+
+/** Stops each spawned gateway with SIGTERM (a graceful shutdown) and waits until all have exited. */
+export async function stopGateways(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map((child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      return exited;
+    }),
+  );
+}

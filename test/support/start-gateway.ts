@@ -15,6 +15,9 @@ auth:
     - { name: test-client, key: ${CLIENT_KEY} }
 timeouts: { headersMs: 2000, idleMs: 300, keepAliveMs: 100 }
 log: { level: info }
+# These suites inject upstream failures one after another and check how each is answered; retries
+# and the circuit breaker would change those answers, and have their own tests (test/routing.e2e.test.ts).
+routing: { retry: { maxRetries: 0 }, breaker: { failureThreshold: 1000 } }
 providers:
   fake:
     type: openai

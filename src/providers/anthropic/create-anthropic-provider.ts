@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import type { Env, ProviderConfig, TimeoutsConfig } from '../../config/index.ts';
 import { MoatError } from '../../errors/index.ts';
+import { withReasoningUsage } from '../count-reasoning-usage.ts';
 import type { ChatWire, Provider } from '../types.ts';
 import { anthropicMessageToEvents } from './decode-response.ts';
 import { decodeAnthropicError } from './decode-error.ts';
@@ -16,9 +17,13 @@ export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 /** Under the base path, like the chat path. https://docs.anthropic.com/en/api/messages-count-tokens */
 export const countTokensPath = '/messages/count_tokens';
 
-const anthropicChat: ChatWire = {
+const anthropicChat: ChatWire = withReasoningUsage({
   path: '/messages',
-  encodeRequest: encodeAnthropicRequest,
+  encodeRequest(request, upstreamModel, model, warnings) {
+    // Engine extras are for OpenAI-compatible servers; the Messages API has none of them.
+    for (const field of Object.keys(request.upstreamExtras ?? {})) warnings?.push(`dropped '${field}': the Anthropic API has no such option`);
+    return encodeAnthropicRequest(request, upstreamModel, model, warnings);
+  },
   decodeResponse(body) {
     let message: unknown;
     try {
@@ -31,7 +36,7 @@ const anthropicChat: ChatWire = {
   createStreamDecoder: (emit) => new AnthropicStreamDecoder(emit),
   createObserver: () => new AnthropicUsageObserver(),
   terminalMarker: 'event: message_stop',
-};
+});
 
 /** One header value as a string; repeated headers (e.g. several `anthropic-beta`) are comma-joined, as HTTP allows. */
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from '../../canonical/index.ts';
 import type { Env, ProviderConfig, TimeoutsConfig } from '../../config/index.ts';
 import { createOpenAIChatWire, createOpenAIWireProvider, ChatStreamDecoder } from '../openai/index.ts';
+import { withReasoningUsage } from '../count-reasoning-usage.ts';
 import type { ChatWire, Provider } from '../types.ts';
 import { splitThinkTagEvents } from './think-tags-events.ts';
 
@@ -36,7 +37,19 @@ function withThinkTags(wire: ChatWire): ChatWire {
   };
 }
 
+/** vLLM's per-request prompt-cache salt, for servers configured with `cacheSalt: true` (docs/veil.md). */
+function withCacheSalt(wire: ChatWire): ChatWire {
+  return {
+    ...wire,
+    encodeRequest(request, upstreamModel, model, warnings) {
+      const salted = request.cacheSalt === undefined ? request : { ...request, upstreamExtras: { ...request.upstreamExtras, cache_salt: request.cacheSalt } };
+      return wire.encodeRequest(salted, upstreamModel, model, warnings);
+    },
+  };
+}
+
 export function createOpenAICompatibleProvider(name: string, config: ProviderConfig, defaults: TimeoutsConfig, env: Env): Provider {
-  const chat = withThinkTags(createOpenAIChatWire({ maxTokensField: 'max_tokens', acceptsTopK: true }));
+  const wire = withReasoningUsage(withThinkTags(createOpenAIChatWire({ maxTokensField: 'max_tokens', acceptsTopK: true })));
+  const chat = config.type === 'openai-compatible' && config.cacheSalt ? withCacheSalt(wire) : wire;
   return createOpenAIWireProvider({ name, config, defaults, env, requireApiKey: false, type: 'openai-compatible', chat });
 }

@@ -37,9 +37,12 @@ export function decodeUsage(usage: unknown): Usage | null {
   };
 }
 
-/** Self-hosted servers (vLLM, Ollama, DeepSeek) name the reasoning text `reasoning_content` or `reasoning`. */
+/**
+ * Self-hosted servers (vLLM, Ollama, DeepSeek) name the reasoning text `reasoning_content` or
+ * `reasoning`; Ollama's native API and proxies copying it, `thinking`.
+ */
 function reasoningText(delta: Json): string {
-  const text = delta.reasoning_content ?? delta.reasoning;
+  const text = delta.reasoning_content ?? delta.reasoning ?? delta.thinking;
   return typeof text === 'string' ? text : '';
 }
 

@@ -4,7 +4,7 @@ import type { CanonicalMessage, CanonicalOptions, CanonicalRequest } from '../..
 import type { ModelConfig } from '../../config/index.ts';
 import { effortForBudget, encodeOpenAIRequest, type OpenAIEncodeOptions } from './encode-request.ts';
 
-const chatModel: ModelConfig = { name: 'chat', provider: 'up', reasoning: false, reasoningFormat: 'fields', unsupportedParams: [] };
+const chatModel: ModelConfig = { name: 'chat', provider: 'up', reasoning: false, reasoningFormat: 'fields', unsupportedParams: [], tier: 'premium', weight: 1 };
 const reasoningModel: ModelConfig = { ...chatModel, name: 'thinker', reasoning: true };
 const openAI: OpenAIEncodeOptions = { maxTokensField: 'max_completion_tokens', acceptsTopK: false };
 const compatible: OpenAIEncodeOptions = { maxTokensField: 'max_tokens', acceptsTopK: true };

@@ -108,6 +108,8 @@ export function encodeOpenAIRequest(
     if (model.reasoning) body.reasoning_effort = reasoning.effort ?? (reasoning.budgetTokens !== undefined ? effortForBudget(reasoning.budgetTokens) : 'medium');
     else warnings.push(`dropped the reasoning request: model '${upstreamModel}' is not configured as a reasoning model`);
   }
+  // Vetted by the reasoning veil (docs/veil.md); never overrides what Moat encoded itself.
+  for (const [field, value] of Object.entries(request.upstreamExtras ?? {})) if (!(field in body)) body[field] = value;
   if (request.stream) {
     body.stream = true;
     // Always asked for: Moat needs usage to meter the request, whatever the client asked.

@@ -31,6 +31,9 @@ export function ledgerRow(fields: Partial<LedgerRow> & Pick<LedgerRow, 'requestI
     status: 200,
     errorCode: null,
     routeReason: null,
+    attempts: 1,
+    flags: null,
+    baselineCostMicros: null,
     createdAt: Date.UTC(2030, 0, 1),
     ...fields,
   };

@@ -44,6 +44,7 @@ export function describeLedger(ctx: ContractContext): void {
   it('refuses fractional token counts and a cost that is not a bigint, on every backend', async () => {
     await expect(ctx.storage.ledger.insertBatch([ledgerRow({ requestId: unique('req'), outputTokens: 1.5 })])).rejects.toThrow(TypeError);
     await expect(ctx.storage.ledger.insertBatch([ledgerRow({ requestId: unique('req'), costMicros: 12 as unknown as bigint })])).rejects.toThrow(TypeError);
+    await expect(ctx.storage.ledger.insertBatch([ledgerRow({ requestId: unique('req'), baselineCostMicros: 12 as unknown as bigint })])).rejects.toThrow(TypeError);
   });
 
   it('sums spend exactly by key, tenant, model and provider, over [from, to)', async () => {
@@ -70,9 +71,38 @@ export function describeLedger(ctx: ContractContext): void {
     expect(await spend('provider')).toEqual([['anthropic', 1, 1n], ['azure', 1, ABOVE_2_53 + 2n], ['openai', 1, ABOVE_2_53]]);
 
     const [tokens] = await ctx.storage.ledger.spend({ from, to: at(24), groupBy: 'tenant', tenantId: t1 });
-    expect(tokens).toEqual({ group: t1, requests: 2, inputTokens: 15, cachedInputTokens: 3, cacheWriteTokens: 0, outputTokens: 40, reasoningTokens: 7, costMicros: both });
+    expect(tokens).toEqual({ group: t1, requests: 2, inputTokens: 15, cachedInputTokens: 3, cacheWriteTokens: 0, outputTokens: 40, reasoningTokens: 7, costMicros: both, baselineCostMicros: null, savingsMicros: null });
     const byKey = await ctx.storage.ledger.spend({ from, to: at(24), groupBy: 'model', keyId: 'k2' });
     expect(byKey.map((s) => [s.group, s.costMicros])).toEqual([['o3', ABOVE_2_53 + 2n]]);
+  });
+
+  it('keeps the baseline cost (null, 0, above 2^53) and sums it with the savings of the same rows', async () => {
+    const tenantId = unique('tenant');
+    const at = Date.UTC(2034, 5, 1);
+    const rows = [
+      // Served locally for nothing, against a premium baseline above 2^53.
+      ledgerRow({ requestId: unique('r'), tenantId, keyId: 'kb1', costMicros: 0n, baselineCostMicros: ABOVE_2_53, createdAt: at }),
+      // Served by a model dearer than the baseline: a negative saving.
+      ledgerRow({ requestId: unique('r'), tenantId, keyId: 'kb1', costMicros: 700n, baselineCostMicros: 500n, createdAt: at }),
+      // No baseline (unset or unpriced): its cost is left out of the saving.
+      ledgerRow({ requestId: unique('r'), tenantId, keyId: 'kb2', costMicros: 9_000n, baselineCostMicros: null, createdAt: at }),
+      ledgerRow({ requestId: unique('r'), tenantId, keyId: 'kb3', costMicros: 0n, baselineCostMicros: 0n, createdAt: at }),
+    ];
+    await ctx.storage.ledger.insertBatch(rows);
+    for (const row of rows) expect(await ctx.storage.ledger.get(row.requestId)).toEqual(row);
+    const spend = await ctx.storage.ledger.spend({ from: at, to: at + 1, groupBy: 'key', tenantId });
+    expect(spend.map((s) => [s.group, s.costMicros, s.baselineCostMicros, s.savingsMicros])).toEqual([
+      ['kb1', 700n, ABOVE_2_53 + 500n, ABOVE_2_53 - 200n],
+      ['kb2', 9_000n, null, null],
+      ['kb3', 0n, 0n, 0n],
+    ]);
+    const [total] = await ctx.storage.ledger.spend({ from: at, to: at + 1, groupBy: 'tenant', tenantId });
+    expect(total).toMatchObject({ requests: 4, costMicros: 9_700n, baselineCostMicros: ABOVE_2_53 + 500n, savingsMicros: ABOVE_2_53 - 200n });
+    // Per request: each row's own cost, baseline and saving.
+    const perRequest = await ctx.storage.ledger.spend({ from: at, to: at + 1, groupBy: 'request', tenantId });
+    expect(perRequest.map((s) => [s.group, s.requests, s.costMicros, s.baselineCostMicros, s.savingsMicros])).toEqual(
+      rows.map((r) => [r.requestId, 1, r.costMicros, r.baselineCostMicros, r.baselineCostMicros === null ? null : r.baselineCostMicros - r.costMicros]).sort((x, y) => (String(x[0]) < String(y[0]) ? -1 : 1)),
+    );
   });
 
   it('groups by UTC calendar day', async () => {

@@ -4,7 +4,7 @@ import { unique } from './fixtures.ts';
 
 export function describeMigrations(ctx: ContractContext): void {
   it('applies every migration once and nothing on the second run', async () => {
-    expect(ctx.firstMigration).toEqual(['0001-initial', '0002-budgets']);
+    expect(ctx.firstMigration).toEqual(['0001-initial', '0002-budgets', '0003-routing', '0004-savings']);
     expect(await ctx.storage.migrate()).toEqual([]);
   });
 

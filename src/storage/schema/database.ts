@@ -52,6 +52,9 @@ export interface UsageLedgerTable {
   status: Integer;
   error_code: string | null;
   route_reason: string | null;
+  attempts: ColumnType<DbInteger, number | bigint | undefined, number | bigint>;
+  flags: string | null;
+  baseline_cost_micros: NullableInteger;
   created_at: Integer;
 }
 

@@ -3,11 +3,15 @@ import { Migrator } from 'kysely/migration';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { initialSchema } from './0001-initial.ts';
 import { budgetsSchema } from './0002-budgets.ts';
+import { routingSchema } from './0003-routing.ts';
+import { savingsSchema } from './0004-savings.ts';
 
 /** Every migration, in code (no folder scan), applied in name order. Append; never edit one that shipped. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initialSchema,
   '0002-budgets': budgetsSchema,
+  '0003-routing': routingSchema,
+  '0004-savings': savingsSchema,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

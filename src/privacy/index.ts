@@ -1,0 +1,10 @@
+export { detect } from './detect.ts';
+export { decidePrivacy, privacyFlags, type PrivacyDecision } from './decide.ts';
+export { ENTITY_TYPES, STRUCTURED_TYPES, PLACEHOLDER_TAGS, type EntityType, type Finding } from './entities.ts';
+export { mapRequestTexts } from './map-request-texts.ts';
+export { PlaceholderMap, PLACEHOLDER_PATTERN } from './placeholders.ts';
+export { PRIVACY_ACTIONS, selectPolicy, type EntityPolicy, type PolicyRule, type PrivacyAction } from './policy.ts';
+export { redactText } from './redact-text.ts';
+export { addRepeats, valuesOf } from './repeats.ts';
+export { restoreText, StreamRestorer } from './restore.ts';
+export { RestoreFilter } from './restore-filter.ts';
