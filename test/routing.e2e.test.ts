@@ -158,6 +158,18 @@ describe('fault injection', () => {
     expect(third.headers.get('x-moat-attempts')).toBe('1; b/upstream-b=200');
   });
 
+  it('a client that leaves during a backoff ends the request: no further attempt reaches any upstream', async () => {
+    rig = await start(`${FAST_RETRY}\n${SMART}`);
+    rig.up.a.next('429:1');
+    const leave = new AbortController();
+    setTimeout(() => leave.abort(), 300);
+    const error = await rig.openai.chat.completions.create({ model: 'smart', ...ask }, { signal: leave.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIUserAbortError);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(rig.up.a.chatRequests).toBe(1);
+    expect(rig.up.b.chatRequests).toBe(0);
+  });
+
   it('a stream whose connection is reset before its first byte falls back; one reset after bytes ends in an error the SDK throws', async () => {
     rig = await start(`routing: { retry: { maxRetries: 0 } }\n${SMART}`);
     rig.up.a.next('reset');

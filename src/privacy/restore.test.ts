@@ -4,24 +4,12 @@ import type { CanonicalEvent } from '../canonical/index.ts';
 import { PlaceholderMap } from './placeholders.ts';
 import { restoreText, StreamRestorer } from './restore.ts';
 import { RestoreFilter } from './restore-filter.ts';
+import { splitAt } from '../../test/support/split-at.ts';
 
 function mapWith(values: Array<['email' | 'person' | 'secret', string]>): PlaceholderMap {
   const map = new PlaceholderMap();
   for (const [type, value] of values) map.placeholderFor(type, value);
   return map;
-}
-
-/** Cuts `text` at the given offsets (sorted, deduplicated). */
-function cut(text: string, offsets: number[]): string[] {
-  const points = [...new Set(offsets.map((o) => o % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let at = 0;
-  for (const p of points) {
-    pieces.push(text.slice(at, p));
-    at = p;
-  }
-  pieces.push(text.slice(at));
-  return pieces;
 }
 
 const MAP = mapWith([
@@ -41,7 +29,7 @@ describe('restoring placeholders', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), { maxLength: 30 }), (offsets) => {
         const restorer = new StreamRestorer(MAP, 'text');
-        const out = cut(UPSTREAM, offsets).map((p) => restorer.push(p)).join('') + restorer.flush();
+        const out = splitAt(UPSTREAM, offsets).map((p) => restorer.push(p)).join('') + restorer.flush();
         expect(out).toBe(EXPECTED);
       }),
       { numRuns: 2000 },
@@ -58,8 +46,8 @@ describe('restoring placeholders', () => {
         const emit = (e: CanonicalEvent): void => {
           out.push(e);
         };
-        for (const text of cut(UPSTREAM, textCuts)) filter.push({ type: 'text-delta', choice: 0, text }, emit);
-        cut(args, argCuts).forEach((argumentsDelta, i) => {
+        for (const text of splitAt(UPSTREAM, textCuts)) filter.push({ type: 'text-delta', choice: 0, text }, emit);
+        splitAt(args, argCuts).forEach((argumentsDelta, i) => {
           filter.push({ type: 'tool-call-delta', choice: 0, index: 0, ...(i === 0 ? { id: 'call_1', name: 'send' } : {}), argumentsDelta }, emit);
         });
         filter.push({ type: 'finish', choice: 0, reason: 'tool_calls' }, emit);
@@ -93,7 +81,7 @@ describe('restoring placeholders', () => {
         const emit = (e: CanonicalEvent): void => {
           out.push(e);
         };
-        const queues = [cut(UPSTREAM, cuts0), cut(UPSTREAM, cuts1)];
+        const queues = [splitAt(UPSTREAM, cuts0), splitAt(UPSTREAM, cuts1)];
         let i = 0;
         while (queues[0]!.length + queues[1]!.length > 0) {
           const pick = queues[0]!.length === 0 ? 1 : queues[1]!.length === 0 ? 0 : order[i++ % Math.max(1, order.length)] ? 1 : 0;

@@ -10,6 +10,7 @@ import { createProviders, type ChatWire } from '../providers/index.ts';
 import { deriveVeilKeys, isVeilBlob, openReasoning, sealReasoning } from './reasoning-blob.ts';
 import { stripStrayThinkTags } from './strip-stray-think-tags.ts';
 import { VeilFilter } from './veil-filter.ts';
+import { splitAt } from '../../test/support/split-at.ts';
 
 /**
  * The veil's promise, checked on every recorded reasoning format and both client dialects: however
@@ -93,18 +94,6 @@ function veiledClientStream(format: Format, dialect: Dialect, chunks: string[]):
 /** The client's stream read back into events, with the decoder of the client's own API. */
 function clientEvents(dialect: Dialect, stream: string): CanonicalEvent[] {
   return decode({ name: '', sse: '', provider: dialect.name === 'openai-chat' ? 'oc' : 'ant', model: dialect.name === 'openai-chat' ? 'fields' : 'claude' }, [stream]);
-}
-
-function splitAt(text: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(text.slice(from, p));
-    from = p;
-  }
-  out.push(text.slice(from));
-  return out;
 }
 
 const json = (s: string) => JSON.stringify(s).slice(1, -1);

@@ -42,6 +42,8 @@ export interface MmluProExample {
   target: number;
   /** Share of every MMLU-Pro model that answered wrong: a smoother difficulty target. */
   allWrong: number;
+  /** Share of LOCAL_MODELS that answered wrong, whatever premium did: difficulty for the local class. */
+  localWrong: number;
 }
 
 export interface TrainingData {
@@ -76,9 +78,10 @@ export function trainingData(root: string, excludeMmluOrigin: boolean): Training
       continue;
     }
     const target = local.reduce((sum, ok) => sum + (1 - ok) * premium, 0) / local.length;
+    const localWrong = 1 - local.reduce((sum, ok) => sum + ok, 0) / local.length;
     const all = pro.models.map((m) => mmluProOutcome(pro, row, m)).filter((v): v is number => v !== null);
     const allWrong = 1 - all.reduce((sum, ok) => sum + ok, 0) / all.length;
-    examples.push({ row, prompt: mmluProPrompt(row), split: mmluProSplit(row.question_id), target, allWrong });
+    examples.push({ row, prompt: mmluProPrompt(row), split: mmluProSplit(row.question_id), target, allWrong, localWrong });
   }
   const pools = routineHardPools(root, index);
   // Chat traffic, none of it trained on: held-out hard and routine prompts, and Vicuna-bench.

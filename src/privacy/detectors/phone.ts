@@ -3,8 +3,9 @@ import type { Finding } from '../entities.ts';
 
 /**
  * Phone-shaped runs: an optional `+`, digit groups split by spaces, dots, hyphens or parentheses, an
- * optional extension. A run counts by its shape (phoneShape), or, for a plain digit run, after a cue
- * word ("phone", "call", "fax"…).
+ * optional extension. An international run counts when its length fits its country code; a national
+ * one by its written shape alone (phoneShape), since the words around a number vary too much to lean
+ * on; a plain digit run only after a cue word ("phone", "call", "fax"…).
  */
 const CANDIDATE = /(?<![\w+.-])(?:\+ ?|00)?\(?\d+\)?(?:(?:[ .-]{1,2}|(?<=\))|(?=\())\(?\d+\)?){0,6}(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![\w:-]|[.,]\d)/g;
 const EXTENSION = /\s?(?:x|ext\.?|#)\s?\d{1,6}$/;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents, ResponseFolder, type CanonicalEvent, type CanonicalResponse } from '../../canonical/index.ts';
 import { anthropicMessageToEvents } from './decode-response.ts';
 import { AnthropicStreamDecoder } from './stream-decoder.ts';
+import { splitAt } from '../../../test/support/split-at.ts';
 
 const fixtures = new URL('./__fixtures__/', import.meta.url);
 const cases = readdirSync(fixtures)
@@ -45,17 +46,6 @@ function foldStream(pieces: Uint8Array[]): CanonicalResponse {
   for (const piece of pieces) decoder.feed(piece);
   decoder.end();
   return folder.response;
-}
-
-function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let from = 0;
-  for (const cut of [...cuts].sort((a, b) => a - b)) {
-    out.push(bytes.subarray(from, cut));
-    from = cut;
-  }
-  out.push(bytes.subarray(from));
-  return out;
 }
 
 /** Cut points inside a multi-byte UTF-8 character or inside the blank line that ends an event. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ThinkTagSplitter, type ThinkTagMode } from './think-tags.ts';
+import { splitAt } from '../../../test/support/split-at.ts';
 
 interface Result {
   reasoning: string;
@@ -19,18 +20,6 @@ function run(mode: ThinkTagMode, chunks: string[]): Result {
   }
   const last = splitter.end();
   return { reasoning: reasoning + last.reasoning, content: content + last.content, unterminated: last.unterminated };
-}
-
-function splitAt(text: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(text.slice(from, p));
-    from = p;
-  }
-  out.push(text.slice(from));
-  return out;
 }
 
 describe('ThinkTagSplitter', () => {

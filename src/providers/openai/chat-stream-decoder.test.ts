@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents, ResponseFolder, type CanonicalEvent, type CanonicalResponse } from '../../canonical/index.ts';
 import { ChatStreamDecoder } from './chat-stream-decoder.ts';
 import { chatCompletionToEvents } from './chat-to-events.ts';
+import { splitAt } from '../../../test/support/split-at.ts';
 
 const fixtures = new URL('./__fixtures__/', import.meta.url);
 const cases = readdirSync(fixtures)
@@ -29,18 +30,6 @@ function foldStream(pieces: Uint8Array[]): CanonicalResponse {
   for (const piece of pieces) decoder.feed(piece);
   decoder.end();
   return folder.response;
-}
-
-function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const sorted = [...cuts].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let from = 0;
-  for (const cut of sorted) {
-    out.push(bytes.subarray(from, cut));
-    from = cut;
-  }
-  out.push(bytes.subarray(from));
-  return out;
 }
 
 /** Cut points that split a multi-byte UTF-8 character or the `\n\n` that ends an event. */
