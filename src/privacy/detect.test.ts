@@ -65,7 +65,38 @@ describe('structured detectors', () => {
     expect(found(`I left the details with ${number} yesterday.`, ['phone'])).toEqual([['phone', number]]);
   });
 
-  it.each(['4155552671', '555-0100'])('needs a cue for the unseparated or short hyphenated number %s', (number) => {
+  it.each([
+    '(+44) 20 7946 0958',
+    '0044 20 7946 0958',
+    '+86 311 7638 9953 x123',
+    '+1 415 555 2671 ext. 45',
+    '0961-7596216, ext. 12',
+    '030/1234567',
+    '(06)30/123-4567',
+    '555-1212',
+    '9123-4567',
+    '04782-93054',
+    '2 22 67 79 41',
+    '(7) 1693 6843',
+    '8 029 491-19-11',
+    '34-10-1234',
+    '2015550123',
+    '07400123456',
+  ])('finds the written form %s without a cue', (number) => {
+    expect(found(`I left the details with ${number} yesterday.`, ['phone'])).toEqual([['phone', number]]);
+  });
+
+  it.each([
+    ['Tel.+44 20 7946 0958', '+44 20 7946 0958'],
+    ['(0044 20 7946 0958)', '0044 20 7946 0958'],
+    ['(+250 (0)720 123 456)', '+250 (0)720 123 456'],
+    ['tel:+1-415-555-2671', '+1-415-555-2671'],
+    ['phone:+14155552671.', '+14155552671'],
+  ])('takes the number glued to punctuation or words in %s', (text, number) => {
+    expect(found(text, ['phone'])).toEqual([['phone', number]]);
+  });
+
+  it.each(['4673395', '31234567', '1234567890'])('needs a cue for the unseparated number %s', (number) => {
     expect(found(`I left the details with ${number} yesterday.`, ['phone'])).toEqual([]);
     expect(found(`Call me on ${number} tomorrow.`, ['phone'])).toEqual([['phone', number]]);
   });
@@ -79,6 +110,11 @@ describe('structured detectors', () => {
     ['a row of numbers', 'counts: 97 79 88 91 88 86 104 89 91 92 103 96 101'],
     ['a number with a longer first group', 'the vector file holds 2050151 32'],
     ['thousands', 'about 1 234 567 people, 10 000 000 in all'],
+    ['hyphenated ranges and differences', 'pages 1234-1298, ports 8000-8080, open 0900-1700, 3000-2000 votes, 2400-1200 = 1200'],
+    ['dates with a day and a month', 'on 12/31/2024, 31.12.2024 and 24-12-2023'],
+    ['a digit run in a path', 'see /status/0301234567 and /users/2015550123/'],
+    ['timestamps and round counts', 'stamp 1722347644, up to 1000000000'],
+    ['arithmetic', '<<1000-450-300=250>> and 180-85-36=59'],
   ])('rejects %s', (_, text) => {
     expect(found(text, ['phone'])).toEqual([]);
   });

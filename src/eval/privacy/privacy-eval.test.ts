@@ -32,7 +32,8 @@ describe('privacy evaluation (presidio test split, secretlint fixtures, benign p
 
   it('phone, names and addresses: below the structured target, held at their measured level (docs/privacy.md)', () => {
     const scores = presidioScores(result.presidio);
-    // Measured once after the shape rule of 2026-11-25: precision 0.938 (15/16), F1 0.750; the 0.95 target is not met.
+    // Measured once after the shape rule of 2026-11-25 and once after its widening on the synthetic format
+    // sample (phone-formats.ts): both times precision 0.938 (15/16), recall 0.625, F1 0.750; the 0.95 target is not met.
     expect(scores.get('phone')!.precision).toBeGreaterThanOrEqual(0.93);
     expect(scores.get('phone')!.f1).toBeGreaterThanOrEqual(0.74);
     expect(scores.get('person')!.precision).toBeGreaterThanOrEqual(0.9);

@@ -2,16 +2,24 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Finding } from '../entities.ts';
 
 /**
- * Phone-shaped runs: an optional `+`, digit groups split by spaces, dots, hyphens or parentheses, an
- * optional extension. An international run counts when its length fits its country code; a national
- * one by its written shape alone (phoneShape), since the words around a number vary too much to lean
- * on; a plain digit run only after a cue word ("phone", "call", "fax"…).
+ * Phone-shaped runs: an optional `+`, `00` or `(+44)`, digit groups split by spaces, dots, hyphens,
+ * slashes or parentheses, an optional extension. Not after a word character or a path's slash, but
+ * after an abbreviation's dot (`Tel.+44…`). An international run counts when its length fits its
+ * country code; a national one by its written shape alone (phoneShape, PLAIN), since the words around
+ * a number vary too much to lean on; another plain digit run only after a cue word ("phone", "call"…).
  */
-const CANDIDATE = /(?<![\w+.-])(?:\+ ?|00)?\(?\d+\)?(?:(?:[ .-]{1,2}|(?<=\))|(?=\())\(?\d+\)?){0,6}(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![\w:-]|[.,]\d)/g;
-const EXTENSION = /\s?(?:x|ext\.?|#)\s?\d{1,6}$/;
+const CANDIDATE = /(?<![\w+/-])(?<!(?:^|[^A-Za-z])\.)(?:\(\+\d{1,4}\)[ -]?|\+ ?|00)?\(?\d+\)?(?:(?:[ ./-]{1,2}|(?<=\))|(?=\())\(?\d+\)?){0,6}(?:,?\s?(?:x|X|[eE]xt\.?|[eE]xtension|#)\s?\d{1,6}|;ext=\d{1,6})?(?![\w:=/-]|[.,]\d)/g;
+const EXTENSION = /(?:,?\s?(?:x|X|[eE]xt\.?|[eE]xtension|#)\s?\d{1,6}|;ext=\d{1,6})$/;
 const CUE = /(?:phone|tel(?:ephone)?|call(?:ed)?|mobile|cell|fax|desk|sms|text(?:ed)? me|whats ?app|contact(?: me)?|reach(?: me)?|dial|ph\.|mob\.|hotline|(?:my|your|his|her|our|their) (?:new |old |home |work |cell |mobile )?number)\b[^\d]{0,24}$/i;
-const DATE_LIKE = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\d{3}-\d{2}-\d{4}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?)$/;
+const DATE_LIKE = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\d{3}-\d{2}-\d{4}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?)$/;
+const DAY_MONTH = /^(\d{1,2})[-./](\d{1,2})[-./]\d{2,4}$/;
 const YEAR = /^(?:1[89]|20)\d\d$/;
+const CLOCK = /^(?:[01]\d|2[0-3])[0-5]\d$/;
+/**
+ * Unseparated numbers taken without a cue: ten digits shaped as a North American number (area code and
+ * exchange start with 2–9 and are not service codes like 411), or ten or eleven after a trunk zero.
+ */
+const PLAIN = /^(?:(?![2-9]11)[2-9]\d\d(?![2-9]11)[2-9]\d{6}|0[1-9]\d{8,9})$/;
 
 function digitCount(value: string): number {
   let n = 0;
@@ -22,40 +30,70 @@ function digitCount(value: string): number {
   return n;
 }
 
+/** `31.12.2024` or `12/31/24`: a day and a month in either order, then a year. */
+function dateLike(value: string): boolean {
+  if (DATE_LIKE.test(value)) return true;
+  const m = DAY_MONTH.exec(value);
+  if (!m) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return (a <= 31 && b <= 12) || (a <= 12 && b <= 31);
+}
+
 /**
  * International numbers need only be possible for their country code (the right length): the `+` and a
  * real code already make them phones, and much written-down numbering is not in any plan (`+1-903-140-…`).
- * A trunk zero in parentheses (`+41 (0)71 …`) is dropped first.
+ * A country code in parentheses (`(+44) …`) and a trunk zero in parentheses (`+41 (0)71 …`) are dropped first.
  */
 function internationalNumber(core: string): boolean {
-  const e164 = (core.startsWith('00') ? `+${core.slice(2)}` : core).replace(/\(0\)/, '');
+  const e164 = (core.startsWith('00') ? `+${core.slice(2)}` : core).replace(/^\((\+\d+)\)/, '$1').replace(/\(0\)/, '');
   return parsePhoneNumberFromString(e164)?.isPossible() ?? false;
 }
 
 /**
- * A national number's written shape: two to five digit groups of two or more digits (a lone trunk digit
- * such as the `1` of `1-800-…` may lead), one of them an area code in parentheses at most. Separators
- * are single spaces, hyphens or dots, and after the area code (the first group, or the one in
- * parentheses) all of one kind: `08-123 45 67`, `(71) 4233-6306`. Dots make a phone only as
+ * Two groups joined by a hyphen are a range or a difference (`1495-1505`, `800-1000`, `0900-1700`,
+ * `5000-2000`) when both are round, when the second is larger and close to the first or round, or when
+ * both are clock times; phone groups are arbitrary.
+ */
+function rangeLike(first: string, second: string): boolean {
+  if (CLOCK.test(first) && CLOCK.test(second)) return true;
+  if (first.endsWith('0') && second.endsWith('0')) return true;
+  return Number(second) > Number(first) && ((first.length === second.length && first[0] === second[0]) || second.endsWith('0') || first.endsWith('00'));
+}
+
+/**
+ * Two groups without parentheses: spaced, the longer one last (`467 3395`, `99 668472`); hyphenated, a
+ * trunk-zero area code and five or more digits (`0961-7596216`, `04782-93054`; a ZIP+4 code has four),
+ * or a local `555-1212` / `9123-4567` that is not a range; after a slash, a trunk-zero area code and
+ * five or more digits (`030/1234567`).
+ */
+function twoGroups(first: string, separator: string, second: string): boolean {
+  if (separator === ' ') return second.length >= Math.max(4, first.length);
+  if (/^0\d{1,4}$/.test(first)) return second.length >= 5;
+  return separator === '-' && /^\d{3,4}$/.test(first) && second.length === 4 && !rangeLike(first, second);
+}
+
+/**
+ * A national number's written shape: two to five digit groups (a lone trunk digit such as the `1` of
+ * `1-800-…` may lead), one of them an area code in parentheses at most. Groups have two or more digits,
+ * but the area code may have one when two groups follow and they are not a thousands grouping
+ * (`2 22 67 79 41`, `(7) 1693 6843`, not `1 234 567`). Separators are single spaces, hyphens or dots,
+ * and after the area code all of one kind: `08-123 45 67`, `(71) 4233-6306`, `8 029 491-19-11`; a slash
+ * may follow a trunk-zero area code (`030/123 4567`, `(06)30/123-4567`). Dots make a phone only as
  * `415.555.2671` or in four or more short groups (`03.93.92.16.85`); otherwise they are decimals,
- * versions or amounts. Two groups need the longer one last (`467 3395`, `99 668472`), and with a
- * hyphen an area code with a trunk zero and six or more digits after it (`0961-7596216`): otherwise
- * they are ranges (`1495-1505`), ZIP+4 codes or columns. Groups that are all years, or only 0 and 1,
- * are ranges, lists or binary.
+ * versions or amounts. Groups that are all years, or only 0 and 1, are ranges, lists or binary.
  */
 function phoneShape(core: string): boolean {
   const spaced = core.replace(/\)(?=\d)/, ') ');
   const tokens = spaced.match(/\(\d+\)|\d+|[^\d()]+/g) ?? [];
   if (tokens.join('') !== spaced) return false;
   const groups: string[] = [];
-  const body = new Set<string>();
+  const separators: string[] = [];
   let paren = -1;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (i % 2 === 1) {
-      if (!/^[ .-]$/.test(token)) return false;
-      // The separator after the area code may differ from the others.
-      if (i > 1 && !tokens[i - 1]!.startsWith('(')) body.add(token);
+      if (!/^[ ./-]$/.test(token)) return false;
+      separators.push(token);
     } else {
       if (!/\d/.test(token)) return false;
       if (token.startsWith('(')) {
@@ -66,41 +104,60 @@ function phoneShape(core: string): boolean {
     }
   }
   const trunk = /^[018]$/.test(groups[0]!) && (paren === 1 || groups.length >= 4) ? 1 : 0;
-  const count = groups.length - trunk;
-  if (count < 2 || count > 5 || paren > trunk || groups.slice(trunk).some((g) => g.length < 2) || body.size > 1) return false;
-  const separators = tokens.filter((_, i) => i % 2 === 1).join('');
-  if (separators.includes('.')) {
-    const national = groups.slice(trunk);
-    if (!/^\.+$/.test(separators) || !(count >= 4 ? national.every((g) => g.length <= 4) : /^\d{3}\.\d{3}\.\d{4}$/.test(national.join('.')))) return false;
+  const area = paren === -1 ? trunk : paren;
+  const national = groups.slice(trunk);
+  const count = national.length;
+  if (count < 2 || count > 5 || paren > trunk) return false;
+  if (national.slice(1).some((g) => g.length < 2)) return false;
+  if (national[0]!.length < 2 && (paren === -1 ? count < 3 || national.slice(1).every((g) => g.length === 3) : count < 2)) return false;
+  // A slash ends the area code: right after it, or after the group that follows one in parentheses.
+  const slash = separators.indexOf('/');
+  if (slash !== -1 && (!(slash === area || (paren === area && slash === area + 1)) || !groups.slice(0, slash + 1).join('').startsWith('0') || groups.slice(slash + 1).join('').length < 5)) return false;
+  // Separators up to and including the one after the area code may differ from the rest.
+  const body = separators.slice(Math.max(area, slash) + 1);
+  if (new Set(body).size > 1 || body.includes('/')) return false;
+  const written = separators.join('');
+  if (written.includes('.')) {
+    if (!/^\.+$/.test(written) || !(count >= 4 ? national.every((g) => g.length <= 4) : /^\d{3}\.\d{3}\.\d{4}$/.test(national.join('.')))) return false;
   }
-  if (count === 2 && paren === -1) {
-    const [first, second] = groups as [string, string];
-    if (separators === '-' ? !/^0\d{1,3}$/.test(first) || second.length < 6 : second.length < Math.max(4, first.length)) return false;
-  }
+  if (count === 2 && paren === -1 && !twoGroups(national[0]!, separators[trunk]!, national[1]!)) return false;
   return !groups.every((g) => YEAR.test(g)) && /[2-9]/.test(groups.join(''));
 }
 
-/** A run inside a longer row of numbers (`… 88 89 90 93 84 87 93 …`) is data, not a phone. */
+/** A run inside a longer row of numbers (`… 88 89 90 93 84 87 93 …`) or before `=` is data, not a phone. */
 function inNumberRow(text: string, start: number, end: number): boolean {
-  return /\d[ .-]$/.test(text.slice(Math.max(0, start - 2), start)) || /^[ .-]\d/.test(text.slice(end, end + 2));
+  return /\d[ .-]$/.test(text.slice(Math.max(0, start - 2), start)) || /^(?:[ .-]\d| ?=)/.test(text.slice(end, end + 2));
+}
+
+/**
+ * Parentheses around the whole run, or one left open or closed by the prose around it, are not part of
+ * the number: `(0044 20 7946 0958)`, `(+250 (0)720 123 456)`. Returns the offsets to drop at each end.
+ */
+function strayParentheses(value: string): [number, number] {
+  const opens = value.split('(').length - 1;
+  const closes = value.split(')').length - 1;
+  if (opens > closes && value.startsWith('(')) return [1, 0];
+  if (closes > opens && value.endsWith(')')) return [0, 1];
+  if (value.startsWith('(') && value.indexOf(')') === value.length - 1) return [1, 1];
+  return [0, 0];
 }
 
 export function detectPhones(text: string, out: Finding[]): void {
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
-    let value = m[0];
-    // A closing parenthesis that ends the match without an opening one belongs to the prose.
-    if (value.endsWith(')') && !value.includes('(')) value = value.slice(0, -1);
-    const digits = digitCount(value);
-    // DATE_LIKE also holds the SSN and IPv4 shapes: a number shaped like one is not taken as a phone.
-    if (digits < 7 || digits > 15 || DATE_LIKE.test(value)) continue;
-    const end = m.index + value.length;
-    if (inNumberRow(text, m.index, end)) continue;
+    const [head, tail] = strayParentheses(m[0]);
+    const start = m.index + head;
+    const value = m[0].slice(head, m[0].length - tail);
+    const end = start + value.length;
     const core = value.replace(EXTENSION, '');
+    const digits = digitCount(core);
+    // The date shapes also hold the SSN and IPv4 ones: a number shaped like one is not taken as a phone.
+    if (digits < 7 || digits > 15 || dateLike(core)) continue;
+    if (inNumberRow(text, start, end)) continue;
     let phone: boolean;
-    if (/^(?:\+|00)/.test(core)) phone = internationalNumber(core);
-    // Plain digit runs are too often counts, ids or amounts: a cue is required.
-    else phone = phoneShape(core) || CUE.test(text.slice(Math.max(0, m.index - 48), m.index));
-    if (phone) out.push({ type: 'phone', start: m.index, end });
+    if (/^(?:\(?\+|00)/.test(core)) phone = internationalNumber(core);
+    // Other plain digit runs are too often counts, ids or amounts: a cue is required.
+    else phone = phoneShape(core) || PLAIN.test(core) || CUE.test(text.slice(Math.max(0, start - 48), start));
+    if (phone) out.push({ type: 'phone', start, end });
   }
 }
