@@ -39,8 +39,7 @@ pricing:
     - { provider: fake, model: "fx-*", input: "2.50", output: "10", cachedInput: "1.25" }
 `);
   dir = written.dir;
-  const file = written.file;
-  serving = await serve({ configPath: file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
+  serving = await serve({ configPath: written.file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
 });
 afterAll(async () => {
   await serving.stop();

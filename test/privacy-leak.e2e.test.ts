@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../src/storage/index.ts';
 import { EchoUpstream } from './support/echo-upstream.ts';
 import { until } from './support/until.ts';
+import { policyKeysYaml } from './support/privacy-keys.ts';
 
 /**
  * Nothing detected leaks: `moat serve` in its own process, at `trace` log level, with the ledger in
@@ -44,12 +45,7 @@ beforeAll(async () => {
   writeFileSync(
     file,
     `
-auth:
-  keys:
-    - { name: redactor, key: ${KEYS.redact} }
-    - { name: blocker, key: ${KEYS.block} }
-    - { name: logger, key: ${KEYS.log} }
-    - { name: keeper, key: ${KEYS.local} }
+${policyKeysYaml(KEYS)}
 log: { level: trace }
 storage: { path: ${join(dir, 'moat.db')}, journalDir: ${join(dir, 'journal')} }
 providers:

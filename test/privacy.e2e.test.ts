@@ -6,6 +6,7 @@ import { Gateway } from '../src/server/index.ts';
 import { createLogger } from '../src/telemetry/index.ts';
 import { EchoUpstream } from './support/echo-upstream.ts';
 import { Writable } from 'node:stream';
+import { policyKeysYaml } from './support/privacy-keys.ts';
 
 /**
  * Privacy through the official SDKs, against an upstream that echoes what it received: the upstream
@@ -35,12 +36,7 @@ beforeAll(async () => {
   const url = await echo.start();
   const config = parseConfigText(
     `
-auth:
-  keys:
-    - { name: redactor, key: ${KEYS.redact} }
-    - { name: blocker, key: ${KEYS.block} }
-    - { name: logger, key: ${KEYS.log} }
-    - { name: keeper, key: ${KEYS.local} }
+${policyKeysYaml(KEYS)}
 log: { level: silent }
 providers:
   echo: { type: openai, baseUrl: "${url}", apiKeyEnv: ECHO_KEY }

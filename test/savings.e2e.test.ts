@@ -35,8 +35,7 @@ savings:
   baseline: { provider: openai, model: gpt-4o }
 `);
   dir = written.dir;
-  const file = written.file;
-  serving = await serve({ configPath: file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
+  serving = await serve({ configPath: written.file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
 });
 afterAll(async () => {
   await serving.stop();

@@ -83,8 +83,7 @@ pricing:
     - { provider: slow, model: "*", input: "2.50", output: "10" }
 `);
   dir = written.dir;
-  const file = written.file;
-  serving = await serve({ configPath: file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
+  serving = await serve({ configPath: written.file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
   const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
   await fetch(`${serving.url}/admin/tenants`, { method: 'POST', headers, body: JSON.stringify({ name: 'acme' }) });
   const created = (await (await fetch(`${serving.url}/admin/keys`, { method: 'POST', headers, body: JSON.stringify({ tenant: 'acme', name: 'ci' }) })).json()) as { key: string };
