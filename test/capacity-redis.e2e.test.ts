@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnGateway } from './support/spawn-gateway.ts';
@@ -11,6 +10,7 @@ import { Gateway } from '../src/server/index.ts';
 import { createLogger } from '../src/telemetry/index.ts';
 import { HoldingUpstream } from './support/holding-upstream.ts';
 import { until } from './support/until.ts';
+import { freePort } from './support/private-redis.ts';
 
 /**
  * Capacity slots shared through Redis (docs/capacity.md): three gateway processes, one upstream with
@@ -44,14 +44,6 @@ async function chat(origin: string, label: string): Promise<{ status: number; co
   });
   const body = (await response.json()) as { error?: { code?: string } };
   return { status: response.status, code: body.error?.code };
-}
-
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('capacity across three gateway processes sharing one slot pool in Redis', () => {
@@ -96,7 +88,7 @@ describe('capacity when Redis stops in the middle', () => {
   let gateway: Gateway | null = null;
 
   async function startRedis(): Promise<void> {
-    port = await unusedPort();
+    port = await freePort();
     redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const { Redis } = await import('ioredis');
     const probe = new Redis(`redis://127.0.0.1:${port}`, { retryStrategy: (n) => (n > 50 ? null : 50), maxRetriesPerRequest: null });

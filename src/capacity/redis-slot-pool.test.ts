@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CapacityRedisConfig } from '../config/index.ts';
 import { MoatError } from '../errors/index.ts';
 import { CapacityRedis } from './capacity-redis.ts';
 import { RedisSlotPool } from './redis-slot-pool.ts';
+import { freePort } from '../../test/support/private-redis.ts';
 
 /**
  * Against the Redis of the development and CI machines (127.0.0.1:6379), each run under its own key
@@ -100,7 +100,7 @@ describe('RedisSlotPool', () => {
   });
 
   it('counts slots in this process when Redis does not answer and onOutage is failOpen', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const failures: unknown[] = [];
     const p = pool(replica(prefix(), { url: `redis://127.0.0.1:${port}`, onOutage: 'failOpen', commandTimeoutMs: 200 }, failures), 2);
     const started = Date.now();
@@ -113,7 +113,7 @@ describe('RedisSlotPool', () => {
   });
 
   it('refuses with capacity_unavailable when Redis does not answer and onOutage is failClosed', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const p = pool(replica(prefix(), { url: `redis://127.0.0.1:${port}`, onOutage: 'failClosed', commandTimeoutMs: 200 }), 2);
     const started = Date.now();
     const error = await p.take(1).catch((e: unknown) => e);
@@ -124,10 +124,3 @@ describe('RedisSlotPool', () => {
   });
 });
 
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
