@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { Gateway } from '../src/server/index.ts';
 import { createLogger } from '../src/telemetry/index.ts';
 import { HoldingUpstream } from './support/holding-upstream.ts';
 import { until } from './support/until.ts';
-import { freePort } from './support/private-redis.ts';
+import { freePort, startPrivateRedis } from './support/private-redis.ts';
 
 /**
  * Capacity slots shared through Redis (docs/capacity.md): three gateway processes, one upstream with
@@ -89,15 +89,7 @@ describe('capacity when Redis stops in the middle', () => {
 
   async function startRedis(): Promise<void> {
     port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const { Redis } = await import('ioredis');
-    const probe = new Redis(`redis://127.0.0.1:${port}`, { retryStrategy: (n) => (n > 50 ? null : 50), maxRetriesPerRequest: null });
-    probe.on('error', () => {});
-    try {
-      await probe.ping();
-    } finally {
-      probe.disconnect();
-    }
+    redis = await startPrivateRedis(port);
   }
 
   async function startGateway(onOutage: 'failOpen' | 'failClosed'): Promise<string> {

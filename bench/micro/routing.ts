@@ -10,6 +10,7 @@ import { parseConfigText } from '../../src/config/index.ts';
 import { buildRuntime, type Call } from '../../src/pipeline/index.ts';
 import { newAttempt } from '../../src/pipeline/new-attempt.ts';
 import { planRoute } from '../../src/pipeline/plan-route.ts';
+import { promptTokens } from '../../src/pipeline/prompt-tokens.ts';
 import { recordAttempt } from '../../src/pipeline/record-attempt.ts';
 import { UpstreamHealth } from '../../src/routing/index.ts';
 import { GatewayMetrics } from '../../src/telemetry/index.ts';
@@ -67,13 +68,13 @@ const wire = {};
 const measure = async (op: () => void): Promise<number> => medianNanos(op, BATCH, BATCHES) / 1000;
 
 const rows: Array<[string, number]> = [];
-rows.push(['planRoute: plain model name (route of one target)', await measure(() => planRoute(newCall(), plain, wire))]);
-rows.push(['planRoute: route, 2 rules, 3 targets, context window check, one skipped (breaker open)', await measure(() => planRoute(newCall(), routed, wire))]);
+rows.push(['planRoute: plain model name (route of one target)', await measure(() => planRoute(newCall(), plain, wire, promptTokens(plain).now))]);
+rows.push(['planRoute: route, 2 rules, 3 targets, context window check, one skipped (breaker open)', await measure(() => planRoute(newCall(), routed, wire, promptTokens(routed).now))]);
 rows.push([
   'planRoute + one attempt recorded (breaker, latency average, metrics)',
   await measure(() => {
     const call = newCall();
-    const plan = planRoute(call, routed, wire);
+    const plan = planRoute(call, routed, wire, promptTokens(routed).now);
     const attempt = newAttempt(call, plan.candidates[0]!);
     attempt.status = 200;
     attempt.headersMs = 20;

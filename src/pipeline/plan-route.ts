@@ -2,13 +2,9 @@ import type { CanonicalRequest } from '../canonical/index.ts';
 import { FAILURE_CLASSES } from '../config/index.ts';
 import { MoatError } from '../errors/index.ts';
 import { filterCandidates, leastLatencyOrder, requiredCapabilities, tierFirstOrder, weightedOrder, type ResolvedModel, type RouteChoice, type Skipped } from '../routing/index.ts';
-import type { Call, RoutePlan, Target } from './call.ts';
+import type { Call, RoutePlan } from './call.ts';
+import { chooseRoute, toTarget } from './choose-route.ts';
 import { requestTags } from './request-tags.ts';
-import { countInputTokens, tokenCounterNow } from '../tokens/index.ts';
-
-function toTarget(call: Call, resolved: ResolvedModel): Target {
-  return { provider: call.runtime.providers.get(resolved.entry.provider)!, entry: resolved.entry, upstreamModel: resolved.upstreamModel };
-}
 
 /** The error when no target is left: the most telling reason among the skipped ones. */
 function noCandidate(call: Call, choice: RouteChoice, skipped: readonly Skipped[], needs: ReadonlySet<string>): MoatError {
@@ -52,29 +48,9 @@ function order(call: Call, choice: RouteChoice, usable: ResolvedModel[], request
  * route's strategy. The first is the target rate limits and budgets price against; the fallback loop
  * tries the rest. `x-moat-route` says what decided.
  */
-export function planRoute(call: Call, request: CanonicalRequest, wire: Record<string, unknown>): RoutePlan {
-  let counted: number | undefined;
-  // Only rules and context windows ask; with the tokenizer not loaded yet, its approximation.
-  const promptTokens = (): number => (counted ??= countInputTokens(request, tokenCounterNow().count));
-  const model = request.model;
-  call.requestedModel = model;
+export function planRoute(call: Call, request: CanonicalRequest, wire: Record<string, unknown>, promptTokens: () => number): RoutePlan {
   const needs = requiredCapabilities(request);
-  const key = call.key;
-  const choice = call.runtime.routes.resolve(model, {
-    tenantId: key?.tenantId ?? null,
-    keyTier: key?.tier ?? null,
-    keyMetadata: key?.metadata ?? null,
-    tags: requestTags(call.req.headers['x-moat-tags'], wire),
-    needs,
-    promptTokens,
-  });
-  if (!choice) {
-    throw new MoatError('model_not_found', `The model '${model}' is not configured in Moat; GET /v1/models lists the models you can use.`, { param: 'model' });
-  }
-  const allowed = key?.allowedModels;
-  if (allowed && !allowed.includes(model) && !allowed.includes(choice.name)) {
-    throw new MoatError('model_not_allowed', `This key may not use model '${model}'.`, { param: 'model' });
-  }
+  const choice = chooseRoute(call, request.model, { tags: requestTags(call.req.headers['x-moat-tags'], wire), needs, promptTokens });
   const { usable, skipped } = filterCandidates(choice.targets, {
     needs,
     requiredTier: call.requiredTier,

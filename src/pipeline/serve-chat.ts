@@ -1,12 +1,11 @@
 import type { CanonicalRequest } from '../canonical/index.ts';
-import { estimateInputTokens } from '../tokens/index.ts';
 import { applyPrivacy } from './apply-privacy.ts';
 import { applyVeil } from './apply-veil.ts';
 import type { Call } from './call.ts';
 import { checkRateLimits } from './check-rate-limits.ts';
 import { forwardWithFallbacks } from './forward-with-fallbacks.ts';
 import { planRoute } from './plan-route.ts';
-import { countOnce } from './prompt-tokens.ts';
+import { promptTokens } from './prompt-tokens.ts';
 import { reserveBudget } from './reserve-budget.ts';
 
 /**
@@ -18,9 +17,10 @@ export async function serveChat(call: Call, request: CanonicalRequest, wire: Rec
   call.stream = request.stream;
   applyVeil(call, request, wire);
   applyPrivacy(call, request);
-  const promptTokens = countOnce(() => estimateInputTokens(request));
-  const plan = planRoute(call, request, wire);
-  await checkRateLimits(call, plan.candidates[0]!, promptTokens, request.options.maxOutputTokens);
-  await reserveBudget(call, plan.candidates, promptTokens, request.options.maxOutputTokens);
+  // Only rules and context windows ask for `now`, only limits and budgets for `exact`: often neither.
+  const tokens = promptTokens(request);
+  const plan = planRoute(call, request, wire, tokens.now);
+  await checkRateLimits(call, plan.candidates[0]!, tokens.exact, request.options.maxOutputTokens);
+  await reserveBudget(call, plan.candidates, tokens.exact, request.options.maxOutputTokens);
   await forwardWithFallbacks(call, plan, request, wire, body);
 }

@@ -21,7 +21,12 @@ const CLASS_OF: Partial<Record<ErrorCode, FailureClass>> = {
 };
 
 export function classifyFailure(error: MoatError): AttemptFailure {
-  return CLASS_OF[error.code] ?? 'client_error';
+  return classifyErrorCode(error.code);
+}
+
+/** The class of an error code; codes of no upstream failure class are client errors. */
+export function classifyErrorCode(code: string): AttemptFailure {
+  return CLASS_OF[code as ErrorCode] ?? 'client_error';
 }
 
 /**

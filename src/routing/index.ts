@@ -1,7 +1,7 @@
 export { parseRetryAfter, retryDelay } from './backoff.ts';
 export { CircuitBreaker } from './circuit-breaker.ts';
 export type { BreakerState } from './circuit-breaker.ts';
-export { classifyFailure, retriesSameTarget, tripsBreaker } from './classify-failure.ts';
+export { classifyErrorCode, classifyFailure, retriesSameTarget, tripsBreaker } from './classify-failure.ts';
 export type { AttemptFailure } from './classify-failure.ts';
 export { HealthProber } from './health-prober.ts';
 export type { DifficultyScorer, DifficultySpec } from './difficulty-hook.ts';

@@ -1,3 +1,4 @@
+import { classifyErrorCode } from '../routing/index.ts';
 /** How one upstream attempt ended, as the SLA counts it. */
 export const OUTCOME_CLASSES = ['ok', 'client_error', 'rate_limited', 'server_error', 'timeout', 'connection'] as const;
 export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
@@ -14,29 +15,16 @@ export interface SlaSample {
 }
 
 /**
- * The class of a Moat error code raised by an upstream exchange; null for codes Moat raises itself
- * before or without asking the upstream (those are no sample of the upstream at all). An upstream's
- * 401/403 (`upstream_auth_failed`) is a 4xx about Moat's credentials, so it is a client error here: it
- * says nothing of the provider's health.
+ * The class of a Moat error code raised by an upstream exchange, from routing's one table of failure
+ * classes (src/routing/classify-failure.ts); null for codes Moat raises itself before or without asking
+ * the upstream (a capacity queue, a refused option: no sample of the upstream at all). An upstream's
+ * 401/403 (`upstream_auth_failed`) and 404 are 4xx answers about Moat's credentials or model name:
+ * routing falls back on them, but they say nothing of the provider's health, so here they are client
+ * errors.
  */
 export function classOfErrorCode(code: string): OutcomeClass | null {
-  switch (code) {
-    case 'upstream_bad_request':
-    case 'upstream_not_found':
-    case 'upstream_auth_failed':
-      return 'client_error';
-    case 'upstream_rate_limited':
-      return 'rate_limited';
-    case 'upstream_overloaded':
-    case 'upstream_error':
-    case 'upstream_invalid_response':
-      return 'server_error';
-    case 'upstream_timeout':
-    case 'upstream_idle_timeout':
-      return 'timeout';
-    case 'upstream_unreachable':
-      return 'connection';
-    default:
-      return null;
-  }
+  if (code === 'upstream_bad_request' || code === 'upstream_auth_failed') return 'client_error';
+  const kind = classifyErrorCode(code);
+  if (kind === 'not_found') return 'client_error';
+  return kind === 'capacity' || kind === 'client_error' ? null : kind;
 }
