@@ -1,12 +1,14 @@
 /**
  * Recall of the phone detector on the synthetic sample of written formats (src/eval/privacy/phone-formats.ts),
- * per format family. Dev-only: `node scripts/phone-format-recall.ts [--misses FAMILY]`.
+ * per format family. Dev-only: `node scripts/phone-format-recall.ts [--misses FAMILY] [--all-types]`.
  */
 import { detect } from '../src/privacy/index.ts';
 import { phoneFormatRecall, phoneFormatSample, type FamilyRecall } from '../src/eval/privacy/phone-formats.ts';
 
 const sample = phoneFormatSample();
-const findPhones = (text: string): Array<{ start: number; end: number }> => detect(text, ['phone']);
+// `--all-types`: every detector runs, so a number another type takes in overlap resolution counts as missed.
+const allTypes = process.argv.includes('--all-types');
+const findPhones = (text: string): Array<{ start: number; end: number }> => detect(text, allTypes ? undefined : ['phone']).filter((f) => f.type === 'phone');
 const rows = phoneFormatRecall(sample, findPhones);
 const share = (a: number, b: number): string => (b === 0 ? '–' : (a / b).toFixed(3));
 const sum = (key: keyof Omit<FamilyRecall, 'family'>): number => rows.reduce((n, r) => n + r[key], 0);

@@ -27,6 +27,13 @@ export const PHONE_FAMILIES = [
   'national-digits',
   'extension',
   'glued',
+  // Families added after measuring the detector on faker's per-locale formats (scripts/phone-faker-recall.ts).
+  'international-off-plan',
+  'national-double-zero',
+  'national-short-last',
+  'national-slash-no-trunk',
+  'national-one-digit-group',
+  'wrapped-area-parens',
 ] as const;
 export type PhoneFamily = (typeof PHONE_FAMILIES)[number];
 
@@ -41,7 +48,7 @@ export interface PhoneSample {
 }
 
 /** Sentences around the number: `{}` is where it goes. Half have a cue word before it, half none. */
-const CONTEXTS: ReadonlyArray<{ cue: boolean; text: string }> = [
+export const CONTEXTS: ReadonlyArray<{ cue: boolean; text: string }> = [
   { cue: false, text: 'I left the details with {} yesterday.' },
   { cue: true, text: 'Call me at {} tomorrow.' },
   { cue: false, text: 'Ask for Mira ({}) at the front.' },
@@ -64,7 +71,7 @@ const GLUED: ReadonlyArray<[string, string]> = [
 ];
 
 /** mulberry32: a small seeded generator, so the sample is the same on every run. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -155,6 +162,33 @@ function written(number: PhoneNumber, family: PhoneFamily, index: number): strin
       return (index % 2 === 0 ? international : national) + EXTENSIONS[index % EXTENSIONS.length]!;
     case 'glued':
       return international;
+    // A `+` number one digit longer than its plan allows, as generated or mistyped numbers are (`+32 4285859 1`).
+    case 'international-off-plan':
+      return number.number.length < 16 ? `${international}${index % 10}` : undefined;
+    // A national format whose area code begins `00` once the trunk zero is written (`009 449 80 91`), as
+    // generators that fill `0## ### ## ##` with random digits write one number in ten.
+    case 'national-double-zero':
+      return trunk === '0' && /^0[1-9][1-9]/.test(national) ? `00${national.slice(2)}` : undefined;
+    // Trunk zero and all but the last four digits, then those four (`016977 1721`, `0805977 6878`).
+    case 'national-short-last':
+      return trunk === '0' && number.nationalNumber.length >= 9 ? `0${number.nationalNumber.slice(0, -4)} ${number.nationalNumber.slice(-4)}` : undefined;
+    // A two- or three-digit area code without a trunk prefix, a slash, the rest (`959/370521`).
+    case 'national-slash-no-trunk': {
+      const nn = number.nationalNumber;
+      const cut = nn.length >= 9 ? 3 : 2;
+      return /^[1-9]/.test(nn) && nn.length - cut >= 6 ? `${nn.slice(0, cut)}/${nn.slice(cut)}` : undefined;
+    }
+    // Japanese-style hyphenation with a one-digit group: trunk zero and four digits, one, the rest (`03416-5-5724`).
+    case 'national-one-digit-group': {
+      const nn = number.nationalNumber;
+      return trunk === '0' && nn.length >= 9 ? `0${nn.slice(0, 4)}-${nn[4]}-${nn.slice(5)}` : undefined;
+    }
+    // A one-digit trunk prefix, the area code in parentheses, the rest hyphenated (`8 (941) 407-73-56`);
+    // the sentence puts it in parentheses of its own (phoneFormatSample).
+    case 'wrapped-area-parens': {
+      const groups = withoutTrunk(national, trunk).replace(/[()]/g, '').split(/[ -]/);
+      return trunk.length === 1 && groups.length >= 3 ? `${trunk} (${groups[0]}) ${groups.slice(1).join('-')}` : undefined;
+    }
   }
 }
 
@@ -180,6 +214,10 @@ export function phoneFormatSample(): PhoneSample[] {
         const [open, close] = GLUED[n % GLUED.length]!;
         before = `${before.replace(/ $/, '')} ${open}`.replace(/^ /, '');
         after = close + after;
+      }
+      if (family === 'wrapped-area-parens') {
+        before += '(';
+        after = `)${after}`;
       }
       // The `tel:` of a URI is scheme, not number.
       const start = before.length + (value.startsWith('tel:') ? 4 : 0);

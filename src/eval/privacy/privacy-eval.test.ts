@@ -32,10 +32,12 @@ describe('privacy evaluation (presidio test split, secretlint fixtures, benign p
 
   it('phone, names and addresses: below the structured target, held at their measured level (docs/privacy.md)', () => {
     const scores = presidioScores(result.presidio);
-    // Measured once after the shape rule of 2026-11-25 and once after its widening on the synthetic format
-    // sample (phone-formats.ts): both times precision 0.938 (15/16), recall 0.625, F1 0.750; the 0.95 target is not met.
-    expect(scores.get('phone')!.precision).toBeGreaterThanOrEqual(0.93);
-    expect(scores.get('phone')!.f1).toBeGreaterThanOrEqual(0.74);
+    // Measured once after the shape rule of 2026-11-25, once after its widening on the synthetic format sample
+    // (phone-formats.ts; both times precision 0.938, recall 0.625, F1 0.750) and once after the widening on
+    // faker's per-locale formats (scripts/phone-faker-recall.ts): precision 0.889 (16/18), recall 0.667 (16/24),
+    // F1 0.762. The 0.95 target is not met.
+    expect(scores.get('phone')!.precision).toBeGreaterThanOrEqual(0.88);
+    expect(scores.get('phone')!.f1).toBeGreaterThanOrEqual(0.75);
     expect(scores.get('person')!.precision).toBeGreaterThanOrEqual(0.9);
     expect(scores.get('person')!.recall).toBeGreaterThanOrEqual(0.45);
     expect(scores.get('address')!.precision).toBeGreaterThanOrEqual(0.95);

@@ -1,14 +1,15 @@
 import type { Finding } from '../entities.ts';
 import { ibanLength, ibanValid, luhnValid } from './checksums.ts';
 
-/** Payment cards: 12–19 digits, optionally in groups split by single spaces or hyphens, Luhn-valid. */
-const CARD = /(?<![\w.,-])\d(?:[ -]?\d){11,18}(?![\d-]|[.,]\d)/g;
+/** Payment cards: 12–19 digits, optionally in groups split by single spaces or hyphens, Luhn-valid, not after a `+`. */
+const CARD = /(?<![\w.,+-])\d(?:[ -]?\d){11,18}(?![\d-]|[.,]\d)/g;
 
 export function detectCards(text: string, out: Finding[]): void {
   CARD.lastIndex = 0;
   for (let m = CARD.exec(text); m !== null; m = CARD.exec(text)) {
     const digits = m[0].replace(/\D/g, '');
-    if (digits.length < 12 || !luhnValid(digits) || /^(\d)\1+$/.test(digits)) continue;
+    // No card number starts with 0 (no issuer has that major industry identifier); a `+` before the run makes it a phone.
+    if (digits.length < 12 || digits.startsWith('0') || !luhnValid(digits) || /^(\d)\1+$/.test(digits)) continue;
     if (/[ -]/.test(m[0]) && !/^\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?$|^\d{4}[ -]\d{6}[ -]\d{4,5}$/.test(m[0])) continue;
     out.push({ type: 'card', start: m.index, end: m.index + m[0].length });
   }

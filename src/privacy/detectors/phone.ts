@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
 import type { Finding } from '../entities.ts';
 
 /**
@@ -17,9 +17,10 @@ const YEAR = /^(?:1[89]|20)\d\d$/;
 const CLOCK = /^(?:[01]\d|2[0-3])[0-5]\d$/;
 /**
  * Unseparated numbers taken without a cue: ten digits shaped as a North American number (area code and
- * exchange start with 2–9 and are not service codes like 411), or ten or eleven after a trunk zero.
+ * exchange start with 2–9 and are not service codes like 411), or eight to twelve after a trunk zero
+ * (`016061610586`, `021017055`) that are not binary.
  */
-const PLAIN = /^(?:(?![2-9]11)[2-9]\d\d(?![2-9]11)[2-9]\d{6}|0[1-9]\d{8,9})$/;
+const PLAIN = /^(?:(?![2-9]11)[2-9]\d\d(?![2-9]11)[2-9]\d{6}|0[1-9]\d{6,10})$/;
 
 function digitCount(value: string): number {
   let n = 0;
@@ -49,6 +50,25 @@ function internationalNumber(core: string): boolean {
   return parsePhoneNumberFromString(e164)?.isPossible() ?? false;
 }
 
+/** What libphonenumber-js says of a wrong length: the country code is known, the number does not fit it. */
+const OFF_PLAN = new Set(['TOO_SHORT', 'TOO_LONG', 'INVALID_LENGTH']);
+
+/**
+ * A run libphonenumber-js does not take as international may still be a phone: a `+` touching nine to
+ * fifteen digits whose country code is real but whose length does not fit it (written-down and generated
+ * numbers often fit no plan: `+32 4285859`, `+70 9328 7740324`; an unknown code such as `+999` is not
+ * taken), or a `00` followed by a digit other than 0 that has a national number's shape, as if its area
+ * code began with a trunk zero (`009 449 80 91`, `0044-63729635`); a run of zeros (`000 500 200`) does not.
+ */
+function writtenInternational(core: string): boolean {
+  if (/^\(?\+\d/.test(core)) {
+    if (digitCount(core) < 9) return false;
+    const e164 = core.replace(/^\((\+\d+)\)/, '$1').replace(/\(0\)/, '');
+    return OFF_PLAN.has(validatePhoneNumberLength(e164) ?? '');
+  }
+  return /^00[ -]?[1-9]/.test(core) && phoneShape(core);
+}
+
 /**
  * Two groups joined by a hyphen are a range or a difference (`1495-1505`, `800-1000`, `0900-1700`,
  * `5000-2000`) when both are round, when the second is larger and close to the first or round, or when
@@ -64,12 +84,24 @@ function rangeLike(first: string, second: string): boolean {
  * Two groups without parentheses: spaced, the longer one last (`467 3395`, `99 668472`); hyphenated, a
  * trunk-zero area code and five or more digits (`0961-7596216`, `04782-93054`; a ZIP+4 code has four),
  * or a local `555-1212` / `9123-4567` that is not a range; after a slash, a trunk-zero area code and
- * five or more digits (`030/1234567`).
+ * five or more digits (`030/1234567`), or two or three digits without a trunk zero and six or more
+ * (`959/370521`).
  */
 function twoGroups(first: string, separator: string, second: string): boolean {
-  if (separator === ' ') return second.length >= Math.max(4, first.length);
+  // Spaced, a trunk-zero first group may be the longer one (`016977 1721`, `0805977 6878`).
+  if (separator === ' ') return second.length >= 4 && (second.length >= first.length || first.startsWith('0'));
   if (/^0\d{1,4}$/.test(first)) return second.length >= 5;
+  if (separator === '/') return /^[1-9]\d{1,2}$/.test(first) && second.length >= 6;
   return separator === '-' && /^\d{3,4}$/.test(first) && second.length === 4 && !rangeLike(first, second);
+}
+
+/**
+ * The digits before and after a slash: a trunk-zero area code and five or more digits (`030/1234567`), or
+ * an area code of two or three digits without one and six or more (`959/370521`, `864/16 07 50`), which
+ * a fraction or a ratio (`4750/950`, `1759/17605`) does not reach.
+ */
+function slashArea(before: string, after: string): boolean {
+  return before.startsWith('0') ? after.length >= 5 : /^[1-9]\d{1,2}$/.test(before) && after.length >= 6;
 }
 
 /**
@@ -108,11 +140,11 @@ function phoneShape(core: string): boolean {
   const national = groups.slice(trunk);
   const count = national.length;
   if (count < 2 || count > 5 || paren > trunk) return false;
-  if (national.slice(1).some((g) => g.length < 2)) return false;
+  if (national.slice(1).some((g, i) => g.length < 2 && !middleDigit(national, separators, i + 1))) return false;
   if (national[0]!.length < 2 && (paren === -1 ? count < 3 || national.slice(1).every((g) => g.length === 3) : count < 2)) return false;
   // A slash ends the area code: right after it, or after the group that follows one in parentheses.
   const slash = separators.indexOf('/');
-  if (slash !== -1 && (!(slash === area || (paren === area && slash === area + 1)) || !groups.slice(0, slash + 1).join('').startsWith('0') || groups.slice(slash + 1).join('').length < 5)) return false;
+  if (slash !== -1 && (!(slash === area || (paren === area && slash === area + 1)) || !slashArea(groups.slice(0, slash + 1).join(''), groups.slice(slash + 1).join('')))) return false;
   // Separators up to and including the one after the area code may differ from the rest.
   const body = separators.slice(Math.max(area, slash) + 1);
   if (new Set(body).size > 1 || body.includes('/')) return false;
@@ -124,9 +156,27 @@ function phoneShape(core: string): boolean {
   return !groups.every((g) => YEAR.test(g)) && /[2-9]/.test(groups.join(''));
 }
 
+/**
+ * A one-digit group between hyphens, after a trunk-zero area code of three or more digits and before four
+ * or more digits (`08065-6-7942`, Japanese numbering); elsewhere a lone digit reads as a list or a date part.
+ */
+function middleDigit(national: readonly string[], separators: readonly string[], index: number): boolean {
+  return national.length === 3 && index === 1 && /^0\d{2,}$/.test(national[0]!) && national[2]!.length >= 4 && separators.every((s) => s === '-');
+}
+
 /** A run inside a longer row of numbers (`… 88 89 90 93 84 87 93 …`) or before `=` is data, not a phone. */
 function inNumberRow(text: string, start: number, end: number): boolean {
   return /\d[ .-]$/.test(text.slice(Math.max(0, start - 2), start)) || /^(?:[ .-]\d| ?=)/.test(text.slice(end, end + 2));
+}
+
+/** Whether every `)` closes an earlier `(` and none is left open. */
+function balanced(value: string): boolean {
+  let depth = 0;
+  for (const c of value) {
+    if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 /**
@@ -138,7 +188,7 @@ function strayParentheses(value: string): [number, number] {
   const closes = value.split(')').length - 1;
   if (opens > closes && value.startsWith('(')) return [1, 0];
   if (closes > opens && value.endsWith(')')) return [0, 1];
-  if (value.startsWith('(') && value.indexOf(')') === value.length - 1) return [1, 1];
+  if (value.startsWith('(') && value.endsWith(')') && balanced(value.slice(1, -1))) return [1, 1];
   return [0, 0];
 }
 
@@ -155,9 +205,9 @@ export function detectPhones(text: string, out: Finding[]): void {
     if (digits < 7 || digits > 15 || dateLike(core)) continue;
     if (inNumberRow(text, start, end)) continue;
     let phone: boolean;
-    if (/^(?:\(?\+|00)/.test(core)) phone = internationalNumber(core);
+    if (/^(?:\(?\+|00)/.test(core)) phone = internationalNumber(core) || writtenInternational(core);
     // Other plain digit runs are too often counts, ids or amounts: a cue is required.
-    else phone = phoneShape(core) || PLAIN.test(core) || CUE.test(text.slice(Math.max(0, start - 48), start));
+    else phone = phoneShape(core) || (PLAIN.test(core) && /[2-9]/.test(core)) || CUE.test(text.slice(Math.max(0, start - 48), start));
     if (phone) out.push({ type: 'phone', start, end });
   }
 }
