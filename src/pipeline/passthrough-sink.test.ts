@@ -33,4 +33,24 @@ describe('PassthroughSink', () => {
     expect(text(sink.streamChunk(Buffer.from('data: {"a":1}\n\n{"u":1}\n\ndata: [DONE]\n\n')))).toBe('data: {"a":1}\n\n');
     expect(text(sink.streamEnd())).toBe('data: [DONE]\n\n');
   });
+
+  it('observes the bytes after handing them out, and catches up for anyone who asks before that', async () => {
+    const observer = recorder();
+    const sink = new PassthroughSink(observer, { terminalMarker: 'data: [DONE]' });
+    expect(text(sink.streamChunk(Buffer.from('data: {"a":1}\n\n')))).toBe('data: {"a":1}\n\n');
+    // Not yet observed: the write goes to the socket first.
+    expect(observer.seen).toBe('');
+    await Promise.resolve();
+    expect(observer.seen).toBe('data: {"a":1}\n\n');
+    sink.streamChunk(Buffer.from('data: {"b":2}\n\n'));
+    // A reader in the same tick (the meter at the stream's end) sees every byte so far.
+    void sink.usage;
+    expect(observer.seen).toBe('data: {"a":1}\n\ndata: {"b":2}\n\n');
+    sink.streamChunk(Buffer.from('data: {"c":3}\n\ndata: [DONE]\n\n'));
+    sink.streamEnd();
+    expect(observer.seen).toBe('data: {"a":1}\n\ndata: {"b":2}\n\ndata: {"c":3}\n\ndata: [DONE]\n\n');
+    await Promise.resolve();
+    // The queued observation found nothing left to do: nothing seen twice.
+    expect(observer.seen).toBe('data: {"a":1}\n\ndata: {"b":2}\n\ndata: {"c":3}\n\ndata: [DONE]\n\n');
+  });
 });

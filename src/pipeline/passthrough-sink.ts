@@ -26,6 +26,9 @@ export class PassthroughSink implements ResponseSink {
   private readonly request: CanonicalRequest | null;
   private readonly retained: RetainedAnswer | null;
   private completed = false;
+  /** Streamed bytes written to the client and not yet observed (see `streamChunk`). */
+  private unobserved: Buffer[] = [];
+  private readonly observeLater = (): void => this.observePending();
   readonly streamError = null;
 
   constructor(observer: ResponseObserver, options: PassthroughSinkOptions = {}) {
@@ -38,8 +41,6 @@ export class PassthroughSink implements ResponseSink {
 
   private view(bytes: Buffer | null): Buffer | null {
     if (bytes === null) return null;
-    this.observer.chunk(bytes);
-    this.retained?.keep(bytes);
     let shown = this.clientView ? this.clientView(bytes) : bytes;
     if (this.heldBack !== null) {
       // Anything after the terminal event keeps its place behind it.
@@ -55,12 +56,34 @@ export class PassthroughSink implements ResponseSink {
     return shown.length > 0 ? shown : null;
   }
 
+  /**
+   * The bytes are observed (usage, first token, the retained answer) in a microtask, after the
+   * relay's write has gone to the socket: Node sends a write on the next tick, which runs before
+   * microtasks, so the client's bytes no longer wait behind the parsing (time to first token). Every
+   * reader of what was observed catches up first.
+   */
   streamChunk(bytes: Buffer): Buffer | null {
-    return this.view(this.events.push(bytes));
+    const whole = this.events.push(bytes);
+    if (whole === null) return null;
+    if (this.unobserved.push(whole) === 1) queueMicrotask(this.observeLater);
+    return this.view(whole);
+  }
+
+  private observePending(): void {
+    if (this.unobserved.length === 0) return;
+    const pending = this.unobserved;
+    this.unobserved = [];
+    for (const bytes of pending) {
+      this.observer.chunk(bytes);
+      this.retained?.keep(bytes);
+    }
   }
 
   streamEnd(): Buffer | null {
-    const rest = this.view(this.events.flush());
+    const last = this.events.flush();
+    if (last !== null) this.unobserved.push(last);
+    this.observePending();
+    const rest = this.view(last);
     this.observer.end();
     this.completed = true;
     const held = this.heldBack;
@@ -77,14 +100,17 @@ export class PassthroughSink implements ResponseSink {
   }
 
   get usage() {
+    this.observePending();
     return this.observer.usage;
   }
 
   get sawFirstToken(): boolean {
+    this.observePending();
     return this.observer.sawFirstToken;
   }
 
   meteredUsage(): BillableUsage {
+    this.observePending();
     const { usage } = this.observer;
     const retained = this.retained;
     return billableUsage(

@@ -57,6 +57,9 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   private buffered = 0;
   private keepAlive: NodeJS.Timeout | null = null;
   private finished = false;
+  /** A write whose first-token check is still queued. */
+  private unnotedWriteAt: number | null = null;
+  private readonly noteFirstTokenLater = (): void => this.noteFirstToken();
 
   constructor(call: Call, target: Target, request: UpstreamRequest, settle: (failure: MoatError | null) => void) {
     this.call = call;
@@ -116,12 +119,21 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   private write(out: Buffer | string): boolean {
     if (!this.call.res.headersSent) this.openStream();
     const writable = this.call.res.write(out);
-    if (this.call.outcome.ttftMs === null && this.sink.sawFirstToken) {
-      const now = performance.now();
-      this.call.outcome.ttftMs = now - this.call.startedAt;
-      this.attempt.firstTokenMs = now - this.attempt.startedAt;
+    if (this.call.outcome.ttftMs === null && this.unnotedWriteAt === null) {
+      // Checked once the bytes are on their way: a sink may observe them in a microtask.
+      this.unnotedWriteAt = performance.now();
+      queueMicrotask(this.noteFirstTokenLater);
     }
     return writable;
+  }
+
+  /** Time to first token: the time of the write that carried it (within a tick, the tick's first write). */
+  private noteFirstToken(): void {
+    const writtenAt = this.unnotedWriteAt;
+    this.unnotedWriteAt = null;
+    if (writtenAt === null || this.call.outcome.ttftMs !== null || !this.sink.sawFirstToken) return;
+    this.call.outcome.ttftMs = writtenAt - this.call.startedAt;
+    this.attempt.firstTokenMs = writtenAt - this.attempt.startedAt;
   }
 
   onResponseEnd(): void {
@@ -250,6 +262,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   private finish(deferred: MoatError | null = null): void {
     if (this.finished) return;
     this.finished = true;
+    this.noteFirstToken();
     this.attempt.endedMs = performance.now() - this.attempt.startedAt;
     if (this.keepAlive) clearTimeout(this.keepAlive);
     // A client that left is metered first (the gateway's close listener): keep the usage it was billed.
