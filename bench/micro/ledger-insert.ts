@@ -91,5 +91,5 @@ for (const backend of backends) {
   await opened.storage.close();
   await opened.cleanup();
 }
-lines.push('', `Node ${process.version}; each row has 19 columns, one idempotent insert statement per batch.`);
+lines.push('', `Node ${process.version}; each row has 19 columns, idempotent insert statements of at most 100 rows (a batch of 1000 is ten).`);
 console.log(lines.join('\n'));

@@ -9,17 +9,14 @@ import type { MoatDatabase, UsageLedgerTable } from './schema/database.ts';
 const DAY_MS = 86_400_000;
 
 /**
- * A batch of up to 100 rows (the gateway's batches) is one statement: one commit, where one statement
- * per size class cost SQLite a WAL commit each (about five page writes per row; 9 % of a request's CPU
- * in the gateway). Larger batches (a journal replay) are written in statements of these sizes only
- * (1234 rows: 1000, 2 × 100, 3 × 10, 4 × 1). Kysely builds each statement once, so the drivers'
- * prepared-statement caches hold at most 103. 22 columns × 1000 rows stays under SQLite's 32,766 and
- * PostgreSQL's 65,535 bound parameters. Not one transaction per batch: a transaction held across the
- * awaits of Kysely's driver blocks other connections of the same process to the same SQLite file,
- * whose busy wait is synchronous (the storage contract's overlapping-writers test).
+ * A batch is written in statements of at most this many rows, each its own commit (the gateway's
+ * batches fit in one). Kysely builds the statement for each row count once, so the drivers'
+ * prepared-statement caches hold at most this many; 22 columns × 100 rows stays far under SQLite's
+ * 32,766 and PostgreSQL's 65,535 bound parameters. Not one transaction per batch: held across the
+ * awaits of Kysely's driver, it blocks other connections of the same process to the same SQLite file,
+ * whose busy wait is synchronous.
  */
-const SINGLE_STATEMENT_ROWS = 100;
-const STATEMENT_SIZES = [1000, 100, 10, 1];
+const STATEMENT_ROWS = 100;
 
 /** The order of a row's parameters in the insert statement: the key order of `toRow`'s object. */
 const COLUMNS = Object.keys(toRow(sampleRow())) as (keyof UsageLedgerTable)[];
@@ -43,13 +40,8 @@ export class KyselyLedgerStore implements LedgerStore {
     const byId = new Map<string, LedgerRow>();
     for (const row of rows) if (!byId.has(row.requestId)) byId.set(row.requestId, checked(row));
     const unique = [...byId.keys()].sort().map((id) => toRow(byId.get(id)!));
-    if (unique.length === 0) return 0;
-    if (unique.length <= SINGLE_STATEMENT_ROWS) return Number(await this.#insert(unique));
     let inserted = 0n;
-    let i = 0;
-    for (const size of STATEMENT_SIZES) {
-      for (; unique.length - i >= size; i += size) inserted += await this.#insert(unique.slice(i, i + size));
-    }
+    for (let i = 0; i < unique.length; i += STATEMENT_ROWS) inserted += await this.#insert(unique.slice(i, i + STATEMENT_ROWS));
     return Number(inserted);
   }
 
