@@ -15,7 +15,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detect } from '../src/privacy/index.ts';
-import { CONTEXTS, random } from '../src/eval/privacy/phone-formats.ts';
+import { CONTEXTS, countPlacedNumber, emptyRecall, random, type RecallCounts } from '../src/eval/privacy/phone-formats.ts';
 
 interface LocaleDefinition {
   phone_number?: { format?: Record<string, string[]> };
@@ -39,23 +39,17 @@ function fill(format: string, next: () => number): string {
   return format.replace(/[#!]/g, (c) => String(c === '!' ? 2 + Math.floor(next() * 8) : Math.floor(next() * 10)));
 }
 
-interface Row {
+interface Row extends RecallCounts {
   key: string;
   example: string;
   locales: Set<string>;
-  total: number;
-  found: number;
-  exact: number;
-  totalNoCue: number;
-  foundNoCue: number;
-  stray: number;
 }
 const byLocale = new Map<string, Row>();
 const byShape = new Map<string, Row>();
 const misses: string[] = [];
 const row = (map: Map<string, Row>, key: string, example: string): Row => {
   let r = map.get(key);
-  if (!r) map.set(key, (r = { key, example, locales: new Set(), total: 0, found: 0, exact: 0, totalNoCue: 0, foundNoCue: 0, stray: 0 }));
+  if (!r) map.set(key, (r = { key, example, locales: new Set(), ...emptyRecall() }));
   return r;
 };
 
@@ -74,18 +68,10 @@ for (const [locale, definition] of Object.entries(faker.allLocales).sort(([a], [
       const start = before.length;
       const end = start + value.length;
       const findings = detect(text, allTypes ? undefined : ['phone']).filter((f) => f.type === 'phone');
-      const hit = findings.some((f) => f.start < end && f.end > start);
-      const exact = findings.some((f) => f.start === start && f.end === end);
+      let hit = false;
       for (const r of [row(byLocale, locale, value), row(byShape, shapeOf(format), value)]) {
         r.locales.add(locale);
-        r.total++;
-        if (hit) r.found++;
-        if (exact) r.exact++;
-        if (!context.cue) {
-          r.totalNoCue++;
-          if (hit) r.foundNoCue++;
-        }
-        r.stray += findings.filter((f) => f.end <= start || f.start >= end).length;
+        hit = countPlacedNumber(r, { start, end, cue: context.cue }, findings);
       }
       if (!hit) misses.push(`${locale}\t${format}\t${JSON.stringify(text)}`);
     }
@@ -101,7 +87,7 @@ const print = (title: string, rows: Row[], showAll: boolean): void => {
   }
 };
 const all = [...byLocale.values()];
-const sum = (key: 'total' | 'found' | 'exact' | 'totalNoCue' | 'foundNoCue' | 'stray'): number => all.reduce((s, r) => s + r[key], 0);
+const sum = (key: keyof RecallCounts): number => all.reduce((s, r) => s + r[key], 0);
 print('locale', all, true);
 print('shape (imperfect only)', [...byShape.values()].sort((a, b) => a.found / a.total - b.found / b.total || b.total - a.total), process.argv.includes('--shapes'));
 console.log(`\nall: ${all.length} locales, ${byShape.size} shapes, ${sum('total')} numbers; recall ${share(sum('found'), sum('total'))}, exact ${share(sum('exact'), sum('total'))}, no cue ${share(sum('foundNoCue'), sum('totalNoCue'))}, stray ${sum('stray')}`);

@@ -227,8 +227,8 @@ export function phoneFormatSample(): PhoneSample[] {
   return sample;
 }
 
-export interface FamilyRecall {
-  family: PhoneFamily;
+/** How a detector did on numbers placed in sentences. */
+export interface RecallCounts {
   total: number;
   /** Numbers a phone finding overlaps, and those it covers exactly. */
   found: number;
@@ -240,20 +240,28 @@ export interface FamilyRecall {
   stray: number;
 }
 
-export function phoneFormatRecall(sample: readonly PhoneSample[], findPhones: (text: string) => Array<{ start: number; end: number }>): FamilyRecall[] {
-  const rows = new Map<PhoneFamily, FamilyRecall>(PHONE_FAMILIES.map((family) => [family, { family, total: 0, found: 0, exact: 0, totalNoCue: 0, foundNoCue: 0, stray: 0 }]));
-  for (const s of sample) {
-    const row = rows.get(s.family)!;
-    const findings = findPhones(s.text);
-    const hit = findings.some((f) => f.start < s.end && f.end > s.start);
-    row.total++;
-    if (hit) row.found++;
-    if (findings.some((f) => f.start === s.start && f.end === s.end)) row.exact++;
-    if (!s.cue) {
-      row.totalNoCue++;
-      if (hit) row.foundNoCue++;
-    }
-    row.stray += findings.filter((f) => f.end <= s.start || f.start >= s.end).length;
+export const emptyRecall = (): RecallCounts => ({ total: 0, found: 0, exact: 0, totalNoCue: 0, foundNoCue: 0, stray: 0 });
+
+/** Adds one placed number (`start`–`end` in its sentence) and the phone findings in that sentence; true when found. */
+export function countPlacedNumber(counts: RecallCounts, placed: { start: number; end: number; cue: boolean }, findings: ReadonlyArray<{ start: number; end: number }>): boolean {
+  const hit = findings.some((f) => f.start < placed.end && f.end > placed.start);
+  counts.total++;
+  if (hit) counts.found++;
+  if (findings.some((f) => f.start === placed.start && f.end === placed.end)) counts.exact++;
+  if (!placed.cue) {
+    counts.totalNoCue++;
+    if (hit) counts.foundNoCue++;
   }
+  counts.stray += findings.filter((f) => f.end <= placed.start || f.start >= placed.end).length;
+  return hit;
+}
+
+export interface FamilyRecall extends RecallCounts {
+  family: PhoneFamily;
+}
+
+export function phoneFormatRecall(sample: readonly PhoneSample[], findPhones: (text: string) => Array<{ start: number; end: number }>): FamilyRecall[] {
+  const rows = new Map<PhoneFamily, FamilyRecall>(PHONE_FAMILIES.map((family) => [family, { family, ...emptyRecall() }]));
+  for (const s of sample) countPlacedNumber(rows.get(s.family)!, s, findPhones(s.text));
   return [...rows.values()];
 }
