@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type Serving } from '../src/server/index.ts';
 import { TEST_POSTGRES_URL } from '../src/storage/contract/test-backends.ts';
 import { openStorage } from '../src/storage/index.ts';
+import { adminRequest } from './support/admin-request.ts';
 
 /**
  * The issue's budget test: 200 concurrent requests against a hard budget that covers about 50 at
@@ -76,14 +77,7 @@ pricing:
 `;
 }
 
-async function admin(origin: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const admin = (origin: string, method: string, path: string, body?: unknown) => adminRequest(origin, ADMIN_KEY, method, path, body);
 
 /** A tenant, a key and a hard daily budget on the key; returns the key and the budget id. */
 async function budgetedKey(origin: string): Promise<{ key: string; keyId: string; budgetId: string }> {

@@ -14,6 +14,7 @@ import { TEST_BACKENDS } from '../src/storage/contract/test-backends.ts';
 import { openStorage, type Storage } from '../src/storage/index.ts';
 import { FakeUpstream } from './support/fake-upstream.ts';
 import { until } from './support/until.ts';
+import { adminRequest } from './support/admin-request.ts';
 
 /**
  * Provider keys stored through the admin API (decision 0011): encrypted in the database, decrypted
@@ -68,15 +69,10 @@ async function startReplica(file: string): Promise<Serving> {
 }
 
 async function admin(serving: Serving, method: string, path: string, body?: unknown, key = ADMIN_KEY) {
-  const response = await fetch(`${serving.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
+  const { status, body: answer, text } = await adminRequest(serving.url, key, method, path, body);
   expect(text).not.toContain(VALUE);
   expect(text).not.toContain(ROTATED);
-  return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
+  return { status, body: answer };
 }
 
 /** One chat request through replica `serving`; the Authorization header the fake upstream saw. */

@@ -7,6 +7,7 @@ import { openStorage } from '../src/storage/index.ts';
 import { writeServeConfig } from './support/serve-config.ts';
 import { FakeUpstream } from './support/fake-upstream.ts';
 import { until } from './support/until.ts';
+import { adminRequest } from './support/admin-request.ts';
 
 /**
  * Moat as `moat serve` runs it: embedded database, keys created through the admin API, every model
@@ -17,14 +18,7 @@ let upstream: FakeUpstream;
 let serving: Serving;
 let dir: string;
 
-async function admin(method: string, path: string, body?: unknown, key = ADMIN_KEY) {
-  const response = await fetch(`${serving.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const admin = (method: string, path: string, body?: unknown, key = ADMIN_KEY) => adminRequest(serving.url, key, method, path, body);
 
 beforeAll(async () => {
   upstream = new FakeUpstream();

@@ -7,6 +7,7 @@ import { openStorage } from '../src/storage/index.ts';
 import { writeServeConfig } from './support/serve-config.ts';
 import { FakeUpstream } from './support/fake-upstream.ts';
 import { until } from './support/until.ts';
+import { adminRequest } from './support/admin-request.ts';
 
 /**
  * Savings end to end (docs/router.md): with `savings.baseline: openai/gpt-4o`, a request served by an
@@ -44,12 +45,7 @@ afterAll(async () => {
 });
 
 async function admin(path: string, body?: unknown) {
-  const response = await fetch(`${serving.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return (await response.json()) as Record<string, unknown>;
+  return (await adminRequest(serving.url, ADMIN_KEY, body === undefined ? 'GET' : 'POST', path, body)).body;
 }
 
 describe('savings against a premium baseline', () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactQuantile as exact, SlaUpstream, WebhookReceiver, withinTolerance as within } from './support/sla-upstream.ts';
 import { spawnGateway, stopGateways } from './support/spawn-gateway.ts';
 import { until } from './support/until.ts';
+import { adminRequest } from './support/admin-request.ts';
 
 /**
  * The measured SLA end to end (issue 6, part 3): a fake upstream injects a known number of each failure
@@ -92,10 +93,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function admin(path: string, key = READER_KEY): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${key}` } });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const admin = (path: string, key = READER_KEY) => adminRequest(origin, key, 'GET', path);
 
 describe('the SLA of an upstream with injected failures and latencies', () => {
   // Long enough that Moat's own share of a request's time (the figures are per request until the

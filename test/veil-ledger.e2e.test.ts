@@ -7,6 +7,7 @@ import { openStorage } from '../src/storage/index.ts';
 import { writeServeConfig } from './support/serve-config.ts';
 import { until } from './support/until.ts';
 import { VeilUpstream } from './support/veil-upstream.ts';
+import { adminRequest } from './support/admin-request.ts';
 
 /**
  * The veil as `moat serve` runs it, with stored keys: policy by key class (external keys get
@@ -22,8 +23,7 @@ const env = { MOAT_ADMIN_KEY: ADMIN_KEY, MOAT_MASTER_KEY: 'a'.repeat(64) };
 const keys: Record<string, string> = {};
 
 async function admin(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${serving.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await response.json()) as Record<string, unknown>;
+  return (await adminRequest(serving.url, ADMIN_KEY, method, path, body)).body;
 }
 
 beforeAll(async () => {
