@@ -2,10 +2,9 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type Serving } from '../src/server/index.ts';
+import type { Serving } from '../src/server/index.ts';
 import { openStorage } from '../src/storage/index.ts';
-import { writeServeConfig } from './support/serve-config.ts';
-import { FakeUpstream } from './support/fake-upstream.ts';
+import { serveOnFakeUpstream, type ServedOnFakeUpstream } from './support/serve-on-fake-upstream.ts';
 import { until } from './support/until.ts';
 import { adminRequest } from './support/admin-request.ts';
 
@@ -14,31 +13,25 @@ import { adminRequest } from './support/admin-request.ts';
  * request metered into the ledger and priced (`x-moat-cost`).
  */
 const ADMIN_KEY = 'moat-admin-test-key-0123456789';
-let upstream: FakeUpstream;
 let serving: Serving;
 let dir: string;
+let served: ServedOnFakeUpstream;
 
 const admin = (method: string, path: string, body?: unknown, key = ADMIN_KEY) => adminRequest(serving.url, key, method, path, body);
 
 beforeAll(async () => {
-  upstream = new FakeUpstream();
-  const upstreamUrl = await upstream.start();
-  const written = writeServeConfig('moat-metering-', `
+  served = await serveOnFakeUpstream('moat-metering-', (url) => `
 providers:
-  fake: { type: openai, baseUrl: ${upstreamUrl}, apiKeyEnv: FAKE_UPSTREAM_KEY }
+  fake: { type: openai, baseUrl: ${url}, apiKeyEnv: FAKE_UPSTREAM_KEY }
 models:
   - { name: "fx-*", provider: fake, model: "fx-*" }
 pricing:
   models:
     - { provider: fake, model: "fx-*", input: "2.50", output: "10", cachedInput: "1.25" }
-`);
-  dir = written.dir;
-  serving = await serve({ configPath: written.file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
+`, ADMIN_KEY);
+  ({ serving, dir } = served);
 });
-afterAll(async () => {
-  await serving.stop();
-  await upstream.stop();
-});
+afterAll(() => served.stop());
 
 describe('keys from the admin API, metering into the ledger', () => {
   let key = '';

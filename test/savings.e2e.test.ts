@@ -1,11 +1,9 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type Serving } from '../src/server/index.ts';
+import type { Serving } from '../src/server/index.ts';
 import { openStorage } from '../src/storage/index.ts';
-import { writeServeConfig } from './support/serve-config.ts';
-import { FakeUpstream } from './support/fake-upstream.ts';
+import { serveOnFakeUpstream, type ServedOnFakeUpstream } from './support/serve-on-fake-upstream.ts';
 import { until } from './support/until.ts';
 import { adminRequest } from './support/admin-request.ts';
 
@@ -15,17 +13,15 @@ import { adminRequest } from './support/admin-request.ts';
  * and /metrics report cost, baseline and savings.
  */
 const ADMIN_KEY = 'moat-admin-test-key-savings-0123';
-let upstream: FakeUpstream;
 let serving: Serving;
 let dir: string;
+let served: ServedOnFakeUpstream;
 
 beforeAll(async () => {
-  upstream = new FakeUpstream();
-  const upstreamUrl = await upstream.start();
-  const written = writeServeConfig('moat-savings-', `
+  served = await serveOnFakeUpstream('moat-savings-', (url) => `
 providers:
-  fake: { type: openai, baseUrl: ${upstreamUrl}, apiKeyEnv: FAKE_UPSTREAM_KEY }
-  local: { type: openai-compatible, baseUrl: ${upstreamUrl}, apiKeyEnv: FAKE_UPSTREAM_KEY }
+  fake: { type: openai, baseUrl: ${url}, apiKeyEnv: FAKE_UPSTREAM_KEY }
+  local: { type: openai-compatible, baseUrl: ${url}, apiKeyEnv: FAKE_UPSTREAM_KEY }
 models:
   - { name: "fx-*", provider: fake, model: "fx-*" }
   - { name: "local-text", provider: local, model: fx-chat-text }
@@ -34,15 +30,10 @@ pricing:
     - { provider: fake, model: "fx-*", input: "1", output: "2" }
 savings:
   baseline: { provider: openai, model: gpt-4o }
-`);
-  dir = written.dir;
-  serving = await serve({ configPath: written.file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
+`, ADMIN_KEY);
+  ({ serving, dir } = served);
 });
-afterAll(async () => {
-  await serving.stop();
-  await upstream.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => served.stop());
 
 async function admin(path: string, body?: unknown) {
   return (await adminRequest(serving.url, ADMIN_KEY, body === undefined ? 'GET' : 'POST', path, body)).body;

@@ -2,12 +2,13 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type Serving } from '../src/server/index.ts';
+import type { Serving } from '../src/server/index.ts';
 import { openStorage, type LedgerRow } from '../src/storage/index.ts';
 import { loadTokenCounter } from '../src/tokens/index.ts';
 import { fixtureJson } from './support/fixtures.ts';
-import { writeServeConfig } from './support/serve-config.ts';
-import { FakeUpstream } from './support/fake-upstream.ts';
+import { serveOnFakeUpstream, type ServedOnFakeUpstream } from './support/serve-on-fake-upstream.ts';
+import type { FakeUpstream } from './support/fake-upstream.ts';
+import { adminRequest } from './support/admin-request.ts';
 
 /**
  * Metering when the upstream's usage is missing (docs/metering.md), through `moat serve` with its
@@ -21,6 +22,7 @@ const MESSAGES = fixtureJson<{ messages: OpenAI.ChatCompletionMessageParam[] }>(
 let upstream: FakeUpstream;
 let serving: Serving;
 let dir: string;
+let served: ServedOnFakeUpstream;
 let key = '';
 
 async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
@@ -64,14 +66,12 @@ function streamThenLeave(model: string, events: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  upstream = new FakeUpstream();
-  const upstreamUrl = await upstream.start();
-  const written = writeServeConfig('moat-usage-fallback-', `
+  served = await serveOnFakeUpstream('moat-usage-fallback-', (url) => `
 providers:
-  fake: { type: openai, baseUrl: ${upstreamUrl}, apiKeyEnv: FAKE_UPSTREAM_KEY }
+  fake: { type: openai, baseUrl: ${url}, apiKeyEnv: FAKE_UPSTREAM_KEY }
   # A server that ignores stream_options, and says so in config: Moat loads the tokenizer at start.
-  bare: { type: openai-compatible, baseUrl: ${upstreamUrl}, apiKeyEnv: FAKE_UPSTREAM_KEY, unsupportedParams: [stream_options] }
-  slow: { type: openai, baseUrl: ${upstreamUrl}, apiKeyEnv: FAKE_UPSTREAM_KEY, timeouts: { idleMs: 300 } }
+  bare: { type: openai-compatible, baseUrl: ${url}, apiKeyEnv: FAKE_UPSTREAM_KEY, unsupportedParams: [stream_options] }
+  slow: { type: openai, baseUrl: ${url}, apiKeyEnv: FAKE_UPSTREAM_KEY, timeouts: { idleMs: 300 } }
 models:
   - { name: "bare-*", provider: bare, model: "nousage-*" }
   - { name: "slow-*", provider: slow, model: "hang-*" }
@@ -81,20 +81,14 @@ pricing:
     - { provider: fake, model: "*", input: "2.50", output: "10" }
     - { provider: bare, model: "*", input: "2.50", output: "10" }
     - { provider: slow, model: "*", input: "2.50", output: "10" }
-`);
-  dir = written.dir;
-  serving = await serve({ configPath: written.file, port: 0, env: { FAKE_UPSTREAM_KEY: upstream.apiKey, MOAT_ADMIN_KEY: ADMIN_KEY } });
-  const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
-  await fetch(`${serving.url}/admin/tenants`, { method: 'POST', headers, body: JSON.stringify({ name: 'acme' }) });
-  const created = (await (await fetch(`${serving.url}/admin/keys`, { method: 'POST', headers, body: JSON.stringify({ tenant: 'acme', name: 'ci' }) })).json()) as { key: string };
-  key = created.key;
+`, ADMIN_KEY);
+  ({ upstream, serving, dir } = served);
+  await adminRequest(serving.url, ADMIN_KEY, 'POST', '/admin/tenants', { name: 'acme' });
+  key = String((await adminRequest(serving.url, ADMIN_KEY, 'POST', '/admin/keys', { tenant: 'acme', name: 'ci' })).body.key);
   // The preload started with the config; wait for it so every count below is o200k_base's.
   await loadTokenCounter();
 });
-afterAll(async () => {
-  await serving.stop();
-  await upstream.stop();
-});
+afterAll(() => served.stop());
 
 describe('usage counted with the tokenizer when the upstream reports none', () => {
   it('a server that never sends usage: the request and the answer counted, streamed and not', async () => {
