@@ -1,7 +1,8 @@
 import type { Usage } from '../../canonical/index.ts';
 import { SseDecoder } from '../../streaming/index.ts';
 import type { ResponseObserver } from '../types.ts';
-import { chatChunkToEvents, decodeUsage } from './chat-to-events.ts';
+import { chatChunkToEvents } from './chat-to-events.ts';
+import { readUsage } from './read-usage.ts';
 
 const PROMPT_TOKENS = '"prompt_tokens"';
 
@@ -45,14 +46,6 @@ export class ChatUsageObserver implements ResponseObserver {
 
   body(bytes: Buffer): void {
     this.usage = readUsage(bytes);
-  }
-}
-
-function readUsage(bytes: Buffer): Usage | null {
-  try {
-    return decodeUsage((JSON.parse(bytes.toString('utf8')) as { usage?: unknown }).usage);
-  } catch {
-    return null;
   }
 }
 
