@@ -82,6 +82,19 @@ describe('structured detectors', () => {
     '34-10-1234',
     '2015550123',
     '07400123456',
+    // Shapes added after measuring the detector on Python Faker's numbers (scripts/phone-pyfaker-recall.ts).
+    '001-835-337-4068x1241',
+    '+1-865-707-0499x962',
+    '073.662.5851x781',
+    '(303)883-6859x12',
+    '0474.284.352',
+    '03.9405.5761',
+    '(03).7354.8643',
+    '06-1/291 1028',
+    '06-56/815 1884',
+    '13784133017',
+    '00932081967',
+    '0030225021',
   ])('finds the written form %s without a cue', (number) => {
     expect(found(`I left the details with ${number} yesterday.`, ['phone'])).toEqual([['phone', number]]);
   });
@@ -94,6 +107,29 @@ describe('structured detectors', () => {
     ['phone:+14155552671.', '+14155552671'],
   ])('takes the number glued to punctuation or words in %s', (text, number) => {
     expect(found(text, ['phone'])).toEqual([['phone', number]]);
+  });
+
+  // Contexts measured by scripts/phone-context-recall.ts: a ZIP code before, a CSV field after, a clause-ending colon.
+  it.each([
+    ['Seattle, WA 98101 +44 20 7946 0958', '+44 20 7946 0958'],
+    ['Seattle, WA 98101 (206) 555-0134', '(206) 555-0134'],
+    ['Berlin 10115 030/1234567', '030/1234567'],
+    ['Ana,Holt,555-0134,98101', '555-0134'],
+    ['Ana,Holt,+44 20 7946 0958,98101', '+44 20 7946 0958'],
+    ['Ana,Holt,020 7946 0958,98101', '020 7946 0958'],
+    ['Her number 415-555-2671: call after six.', '415-555-2671'],
+    ['Phone 020 7946 0958:', '020 7946 0958'],
+  ])('takes the number next to other numbers or a colon in %s', (text, number) => {
+    expect(found(text, ['phone'])).toEqual([['phone', number]]);
+  });
+
+  it.each([
+    ['a decimal comma after thousands or a plain run', 'paid 12 345 678,90 and 1234567,89 in all'],
+    ['clock times, ports and ratios after a colon', 'at 2024 555 0134:30, host 10 123 4567:8080 and 0171 1234567:1'],
+    ['a row of numbers led by a longer one', '98101 88 89 90 93 84'],
+    ['the tail of a rejected run of groups', 'sizes 12 345 678 901 234 567, IBAN DE88 3704 0044 0532 0130 00'],
+  ])('still rejects %s', (_, text) => {
+    expect(found(text, ['phone'])).toEqual([]);
   });
 
   it.each(['4673395', '31234567', '1234567890'])('needs a cue for the unseparated number %s', (number) => {
@@ -115,8 +151,22 @@ describe('structured detectors', () => {
     ['a digit run in a path', 'see /status/0301234567 and /users/2015550123/'],
     ['timestamps and round counts', 'stamp 1722347644, up to 1000000000'],
     ['arithmetic', '<<1000-450-300=250>> and 180-85-36=59'],
+    ['dotted versions, dates and decimals', 'v0.123.4567, 03.2024.1234, 1.250.000 and 0474.28'],
+    ['slashed fractions and dates after a hyphen', '06-1/2024, 12-3/4567 8901 and 06-1/29'],
+    ['round amounts and zero-padded or short runs', '15000000000 won, 0010000000, 0000123456, 0010110101 and 00123456'],
+    ['runs one digit off the mobile and double-zero lengths', '137841330170 and 0093208196712345'],
   ])('rejects %s', (_, text) => {
     expect(found(text, ['phone'])).toEqual([]);
+  });
+
+  it('leaves cards, IBANs and IPs to their own detectors next to the new phone shapes', () => {
+    const text = 'Card 4111111111111111, IBAN DE89370400440532013000, host 84.17.35.2 and 010.123.45.67, phone 13784133017.';
+    expect(found(text)).toEqual([
+      ['card', '4111111111111111'],
+      ['iban', 'DE89370400440532013000'],
+      ['ip', '84.17.35.2'],
+      ['phone', '13784133017'],
+    ]);
   });
 
   it('an SSH remote is not an email', () => {

@@ -4,11 +4,13 @@ import type { Finding } from '../entities.ts';
 /**
  * Phone-shaped runs: an optional `+`, `00` or `(+44)`, digit groups split by spaces, dots, hyphens,
  * slashes or parentheses, an optional extension. Not after a word character or a path's slash, but
- * after an abbreviation's dot (`Tel.+44…`). An international run counts when its length fits its
+ * after an abbreviation's dot (`Tel.+44…`); not before a word character, a slash, a decimal's dot or a
+ * colon that another token touches (`12:30`, `:8080`), but before a colon that ends a clause (`…0134: call`).
+ * Before a comma and a digit, see listNext. An international run counts when its length fits its
  * country code; a national one by its written shape alone (phoneShape, PLAIN), since the words around
  * a number vary too much to lean on; another plain digit run only after a cue word ("phone", "call"…).
  */
-const CANDIDATE = /(?<![\w+/-])(?<!(?:^|[^A-Za-z])\.)(?:\(\+\d{1,4}\)[ -]?|\+ ?|00)?\(?\d+\)?(?:(?:[ ./-]{1,2}|(?<=\))|(?=\())\(?\d+\)?){0,6}(?:,?\s?(?:x|X|[eE]xt\.?|[eE]xtension|#)\s?\d{1,6}|;ext=\d{1,6})?(?![\w:=/-]|[.,]\d)/g;
+const CANDIDATE = /(?<![\w+/-])(?<!(?:^|[^A-Za-z])\.)(?:\(\+\d{1,4}\)[ -]?|\+ ?|00)?\(?\d+\)?(?:(?:[ ./-]{1,2}|(?<=\))|(?=\())\(?\d+\)?){0,6}(?:,?\s?(?:x|X|[eE]xt\.?|[eE]xtension|#)\s?\d{1,6}|;ext=\d{1,6})?(?![\w=/-]|:\S|\.\d)/g;
 const EXTENSION = /(?:,?\s?(?:x|X|[eE]xt\.?|[eE]xtension|#)\s?\d{1,6}|;ext=\d{1,6})$/;
 const CUE = /(?:phone|tel(?:ephone)?|call(?:ed)?|mobile|cell|fax|desk|sms|text(?:ed)? me|whats ?app|contact(?: me)?|reach(?: me)?|dial|ph\.|mob\.|hotline|(?:my|your|his|her|our|their) (?:new |old |home |work |cell |mobile )?number)\b[^\d]{0,24}$/i;
 const DATE_LIKE = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\d{3}-\d{2}-\d{4}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?)$/;
@@ -17,10 +19,13 @@ const YEAR = /^(?:1[89]|20)\d\d$/;
 const CLOCK = /^(?:[01]\d|2[0-3])[0-5]\d$/;
 /**
  * Unseparated numbers taken without a cue: ten digits shaped as a North American number (area code and
- * exchange start with 2–9 and are not service codes like 411), or eight to twelve after a trunk zero
- * (`016061610586`, `021017055`) that are not binary.
+ * exchange start with 2–9 and are not service codes like 411), eight to twelve after a trunk zero
+ * (`016061610586`, `021017055`) that are not binary, or eleven shaped as a Chinese mobile number, a 1
+ * and then 3–9 (`13784133017`); none that ends in four zeros, as round amounts do (`15000000000`).
  */
-const PLAIN = /^(?:(?![2-9]11)[2-9]\d\d(?![2-9]11)[2-9]\d{6}|0[1-9]\d{6,10})$/;
+const PLAIN = /^(?:(?![2-9]11)[2-9]\d\d(?![2-9]11)[2-9]\d{6}|0[1-9]\d{6,10}|1[3-9]\d{9})(?<!0000)$/;
+/** Unseparated, a `00` and a digit other than 0, ten to thirteen digits in all (`00932081967`, `0030225021`). */
+const PLAIN_DOUBLE_ZERO = /^00[1-9]\d{7,10}(?<!0000)$/;
 
 function digitCount(value: string): number {
   let n = 0;
@@ -58,7 +63,8 @@ const OFF_PLAN = new Set(['TOO_SHORT', 'TOO_LONG', 'INVALID_LENGTH']);
  * fifteen digits whose country code is real but whose length does not fit it (written-down and generated
  * numbers often fit no plan: `+32 4285859`, `+70 9328 7740324`; an unknown code such as `+999` is not
  * taken), or a `00` followed by a digit other than 0 that has a national number's shape, as if its area
- * code began with a trunk zero (`009 449 80 91`, `0044-63729635`); a run of zeros (`000 500 200`) does not.
+ * code began with a trunk zero (`009 449 80 91`, `0044-63729635`), or is one run of ten to thirteen digits
+ * (`00932081967`, as a trunk zero does for PLAIN); a run of zeros (`000 500 200`) does not.
  */
 function writtenInternational(core: string): boolean {
   if (/^\(?\+\d/.test(core)) {
@@ -66,7 +72,7 @@ function writtenInternational(core: string): boolean {
     const e164 = core.replace(/^\((\+\d+)\)/, '$1').replace(/\(0\)/, '');
     return OFF_PLAN.has(validatePhoneNumberLength(e164) ?? '');
   }
-  return /^00[ -]?[1-9]/.test(core) && phoneShape(core);
+  return /^00[ -]?[1-9]/.test(core) && (phoneShape(core) || (PLAIN_DOUBLE_ZERO.test(core) && /[2-9]/.test(core)));
 }
 
 /**
@@ -140,20 +146,30 @@ function phoneShape(core: string): boolean {
   const national = groups.slice(trunk);
   const count = national.length;
   if (count < 2 || count > 5 || paren > trunk) return false;
-  if (national.slice(1).some((g, i) => g.length < 2 && !middleDigit(national, separators, i + 1))) return false;
-  if (national[0]!.length < 2 && (paren === -1 ? count < 3 || national.slice(1).every((g) => g.length === 3) : count < 2)) return false;
-  // A slash ends the area code: right after it, or after the group that follows one in parentheses.
   const slash = separators.indexOf('/');
-  if (slash !== -1 && (!(slash === area || (paren === area && slash === area + 1)) || !slashArea(groups.slice(0, slash + 1).join(''), groups.slice(slash + 1).join('')))) return false;
+  // An area code written after a hyphenated trunk prefix, up to a slash (`06-1/291 1028`, `06-56/815 1884`): it may have one digit.
+  const trunkArea = slash === area + 1 && paren === -1 && separators[area] === '-' && /^0\d?$/.test(groups[area]!);
+  if (national.slice(1).some((g, i) => g.length < 2 && !(trunkArea && i + 1 + trunk === slash) && !middleDigit(national, separators, i + 1))) return false;
+  if (national[0]!.length < 2 && (paren === -1 ? count < 3 || national.slice(1).every((g) => g.length === 3) : count < 2)) return false;
+  // A slash ends the area code: right after it, after the group that follows one in parentheses or a hyphenated trunk prefix.
+  if (slash !== -1 && (!(slash === area || (paren === area && slash === area + 1) || trunkArea) || !slashArea(groups.slice(0, slash + 1).join(''), groups.slice(slash + 1).join('')))) return false;
   // Separators up to and including the one after the area code may differ from the rest.
   const body = separators.slice(Math.max(area, slash) + 1);
   if (new Set(body).size > 1 || body.includes('/')) return false;
   const written = separators.join('');
   if (written.includes('.')) {
-    if (!/^\.+$/.test(written) || !(count >= 4 ? national.every((g) => g.length <= 4) : /^\d{3}\.\d{3}\.\d{4}$/.test(national.join('.')))) return false;
+    if (!/^\.+$/.test(written) || !(count >= 4 ? national.every((g) => g.length <= 4) : /^\d{3}\.\d{3}\.\d{4}$/.test(national.join('.')) || dottedTrunkArea(national))) return false;
   }
   if (count === 2 && paren === -1 && !twoGroups(national[0]!, separators[trunk]!, national[1]!)) return false;
   return !groups.every((g) => YEAR.test(g)) && /[2-9]/.test(groups.join(''));
+}
+
+/**
+ * Three dotted groups after a trunk-zero area code: two to four digits, then two of three or four that are
+ * not a year (`0474.284.352`, `03.9405.5761`, `(03).7354.8643`); a version or a decimal does not start so.
+ */
+function dottedTrunkArea(national: readonly string[]): boolean {
+  return national.length === 3 && /^0\d{1,3}$/.test(national[0]!) && /^\d{3,4}$/.test(national[1]!) && /^\d{3,4}$/.test(national[2]!) && !YEAR.test(national[1]!);
 }
 
 /**
@@ -164,9 +180,37 @@ function middleDigit(national: readonly string[], separators: readonly string[],
   return national.length === 3 && index === 1 && /^0\d{2,}$/.test(national[0]!) && national[2]!.length >= 4 && separators.every((s) => s === '-');
 }
 
-/** A run inside a longer row of numbers (`… 88 89 90 93 84 87 93 …`) or before `=` is data, not a phone. */
-function inNumberRow(text: string, start: number, end: number): boolean {
-  return /\d[ .-]$/.test(text.slice(Math.max(0, start - 2), start)) || /^(?:[ .-]\d| ?=)/.test(text.slice(end, end + 2));
+/**
+ * A run inside a longer row of numbers (`… 88 89 90 93 84 87 93 …`) or before `=` is data, not a phone.
+ * A number just before the run makes a row only when the run is split the same way, or not at all: a
+ * ZIP code before `555-0134`, `030/1234567`, `(206) 555-0134` or `+44 20 7946 0958` (a `+` or a
+ * parenthesis opens a number) is an address and a phone side by side. A `00` prefix does not count as
+ * one: inside a row of groups of four (an IBAN's `… 3704 0044 0532 …`) it is data.
+ */
+function inNumberRow(text: string, start: number, end: number, core: string): boolean {
+  const before = /\d([ .-])$/.exec(text.slice(Math.max(0, start - 2), start));
+  if (before && !/^[+(]/.test(core) && (/^\d+$/.test(core) || core.includes(before[1]!))) return true;
+  return /^(?:[ .-]\d| ?=)/.test(text.slice(end, end + 2));
+}
+
+/** A run of thousands: one to three digits, then groups of three split by spaces or dots (`12 345 678`). */
+const THOUSANDS = /^\d{1,3}(?:[ .]\d{3})+$/;
+
+/**
+ * Before a comma and a digit, a run is the next field of a list or a CSV row (`Ana,555-0134,98101`) when
+ * it is split as phones are and not as thousands; unseparated (`1234567,89`) or in thousands
+ * (`12 345 678,90`) it is an amount with a decimal comma.
+ */
+function listNext(text: string, end: number, core: string): boolean {
+  return !/^,\d/.test(text.slice(end, end + 2)) || (!/^\d+$/.test(core) && !THOUSANDS.test(core));
+}
+
+/**
+ * Where to look again after a rejected run: a number set before a phone with a space (a ZIP code, a house
+ * number) is read as the phone's first group, so the scan resumes at the run's second group.
+ */
+function secondGroup(value: string): number {
+  return /^\d+ (?=[\d(+])/.exec(value)?.[0].length ?? 0;
 }
 
 /** Whether every `)` closes an earlier `(` and none is left open. */
@@ -192,6 +236,17 @@ function strayParentheses(value: string): [number, number] {
   return [0, 0];
 }
 
+/** Whether the run `core` (its extension dropped) at `start`–`end` of `text` is taken as a phone. */
+function isPhone(text: string, start: number, end: number, core: string): boolean {
+  const digits = digitCount(core);
+  // The date shapes also hold the SSN and IPv4 ones: a number shaped like one is not taken as a phone.
+  if (digits < 7 || digits > 15 || dateLike(core)) return false;
+  if (inNumberRow(text, start, end, core) || !listNext(text, end, core)) return false;
+  if (/^(?:\(?\+|00)/.test(core)) return internationalNumber(core) || writtenInternational(core);
+  // Other plain digit runs are too often counts, ids or amounts: a cue is required.
+  return phoneShape(core) || (PLAIN.test(core) && /[2-9]/.test(core)) || CUE.test(text.slice(Math.max(0, start - 48), start));
+}
+
 export function detectPhones(text: string, out: Finding[]): void {
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
@@ -200,14 +255,10 @@ export function detectPhones(text: string, out: Finding[]): void {
     const value = m[0].slice(head, m[0].length - tail);
     const end = start + value.length;
     const core = value.replace(EXTENSION, '');
-    const digits = digitCount(core);
-    // The date shapes also hold the SSN and IPv4 ones: a number shaped like one is not taken as a phone.
-    if (digits < 7 || digits > 15 || dateLike(core)) continue;
-    if (inNumberRow(text, start, end)) continue;
-    let phone: boolean;
-    if (/^(?:\(?\+|00)/.test(core)) phone = internationalNumber(core) || writtenInternational(core);
-    // Other plain digit runs are too often counts, ids or amounts: a cue is required.
-    else phone = phoneShape(core) || (PLAIN.test(core) && /[2-9]/.test(core)) || CUE.test(text.slice(Math.max(0, start - 48), start));
-    if (phone) out.push({ type: 'phone', start, end });
+    if (isPhone(text, start, end, core)) out.push({ type: 'phone', start, end });
+    else {
+      const skip = secondGroup(value);
+      if (skip > 0) CANDIDATE.lastIndex = start + skip;
+    }
   }
 }
