@@ -1,14 +1,14 @@
-import { request } from 'node:http';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Serving } from '../src/server/index.ts';
-import { openStorage, type LedgerRow } from '../src/storage/index.ts';
+import type { LedgerRow } from '../src/storage/index.ts';
 import { loadTokenCounter } from '../src/tokens/index.ts';
 import { fixtureJson } from './support/fixtures.ts';
 import { serveOnFakeUpstream, type ServedOnFakeUpstream } from './support/serve-on-fake-upstream.ts';
 import type { FakeUpstream } from './support/fake-upstream.ts';
 import { adminRequest } from './support/admin-request.ts';
+import { ledgerRowIn, streamThenLeave as leaveStream } from './support/metered-requests.ts';
+import { until } from './support/until.ts';
 
 /**
  * Metering when the upstream's usage is missing (docs/metering.md), through `moat serve` with its
@@ -25,45 +25,8 @@ let dir: string;
 let served: ServedOnFakeUpstream;
 let key = '';
 
-async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The ledger row of a request, read through a second connection once the writer has flushed it. */
-async function ledgerRow(requestId: string): Promise<LedgerRow> {
-  const storage = await openStorage({ path: join(dir, 'moat.db') });
-  try {
-    return await until(() => storage.ledger.get(requestId));
-  } finally {
-    await storage.close();
-  }
-}
-
-/** Streams a chat request and hangs up once `events` SSE events have arrived; resolves with the request id. */
-function streamThenLeave(model: string, events: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${serving.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}` } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => {
-        text += chunk.toString('utf8');
-        if (text.split('\n\n').filter((e) => e.startsWith('data: ')).length >= events) {
-          req.destroy();
-          resolve(String(res.headers['x-request-id']));
-        }
-      });
-      res.on('error', () => {});
-    });
-    req.on('error', () => {});
-    req.setTimeout(5000, () => reject(new Error('no events')));
-    req.end(JSON.stringify({ model, messages: MESSAGES, stream: true }));
-  });
-}
+const ledgerRow = (requestId: string): Promise<LedgerRow> => ledgerRowIn(dir, requestId);
+const streamThenLeave = (model: string, events: number): Promise<string> => leaveStream(serving.url, key, { model, messages: MESSAGES }, events);
 
 beforeAll(async () => {
   served = await serveOnFakeUpstream('moat-usage-fallback-', (url) => `
@@ -112,7 +75,7 @@ describe('usage counted with the tokenizer when the upstream reports none', () =
     const requestId = await streamThenLeave('hang-8-chat-text', 8);
     // 28 × 2.50 + 7 × 10 = 140 µUSD.
     expect(await ledgerRow(requestId)).toMatchObject({ status: 499, inputTokens: 28, outputTokens: 7, usageSource: 'tokenizer', costMicros: 140n });
-    await until(async () => (upstream.abortedRequests > aborted ? true : undefined));
+    await until(() => upstream.abortedRequests > aborted, 'the upstream request to be aborted');
   });
 
   it('an upstream that goes silent midway: the error in the row, billed for what it generated', async () => {
