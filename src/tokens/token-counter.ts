@@ -29,6 +29,9 @@ export function loadTokenCounter(): Promise<CountTokens> {
   loading ??= import('gpt-tokenizer/encoding/o200k_base').then((module) => {
     const count: CountTokens = (text) => module.countTokens(text, AS_PLAIN_TEXT);
     loaded = count;
+    // A thread started earlier (before a config reload that counts every request) is not needed now.
+    void thread?.worker.terminate();
+    thread = null;
     return count;
   });
   return loading;
