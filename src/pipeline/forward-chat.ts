@@ -41,11 +41,12 @@ export function forwardChat(
       stream: request.stream,
       attempt,
       deferFailure,
-      sink: new PassthroughSink(chat.createObserver(), {
-        terminalMarker: chat.terminalMarker,
-        ...(stripUsage ? { clientView: stripUsageOnlyEvents } : {}),
-        counting: { request, wire: chat, model: target.entry },
-      }),
+      createSink: () =>
+        new PassthroughSink(chat.createObserver(), {
+          terminalMarker: chat.terminalMarker,
+          ...(stripUsage ? { clientView: stripUsageOnlyEvents } : {}),
+          counting: { request, wire: chat, model: target.entry },
+        }),
     });
   }
   checkTranslatedOptions(call, target, request);
@@ -55,6 +56,6 @@ export function forwardChat(
     stream: request.stream,
     attempt,
     deferFailure,
-    sink: new TranslatingSink(chat, call.dialect, request, target.entry, call.responseFilters),
+    createSink: () => new TranslatingSink(chat, call.dialect, request, target.entry, call.responseFilters),
   });
 }

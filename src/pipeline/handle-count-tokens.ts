@@ -33,7 +33,7 @@ export async function handleCountTokens(call: Call): Promise<void> {
       path: '/messages/count_tokens',
       body: upstreamBody,
       stream: false,
-      sink: new PassthroughSink(NO_USAGE),
+      createSink: () => new PassthroughSink(NO_USAGE),
       attempt: newAttempt(call, target),
       deferFailure: false,
     });

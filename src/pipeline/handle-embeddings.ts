@@ -46,7 +46,7 @@ export async function handleEmbeddings(call: Call): Promise<void> {
     path: '/embeddings',
     body: upstreamBody,
     stream: false,
-    sink: new PassthroughSink(new EmbeddingsObserver()),
+    createSink: () => new PassthroughSink(new EmbeddingsObserver()),
     attempt: newAttempt(call, target),
     deferFailure: false,
   });
