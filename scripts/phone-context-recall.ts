@@ -13,16 +13,10 @@
  *
  * `--all-types` runs every detector, so a number another type takes in overlap resolution counts as missed.
  */
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { detect } from '../src/privacy/index.ts';
 import { countPlacedNumber, emptyRecall, phoneFormatSample, type PhoneFamily, type RecallCounts } from '../src/eval/privacy/phone-formats.ts';
+import { arg, pythonFakerPhones } from './phone-sample-recall.ts';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(name);
-  return i === -1 ? fallback : process.argv[i + 1]!;
-};
 const allTypes = process.argv.includes('--all-types');
 const findPhones = (text: string): Array<{ start: number; end: number }> => detect(text, allTypes ? undefined : ['phone']).filter((f) => f.type === 'phone');
 
@@ -125,16 +119,11 @@ const FAMILIES: ReadonlySet<PhoneFamily> = new Set([
   'national-digits',
 ]);
 
+/** Python Faker's numbers of seven digits or more (--per-locale, default 20). */
 function pyfakerNumbers(): string[] {
-  const generator = join(dirname(fileURLToPath(import.meta.url)), 'pyfaker-phones.py');
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const run = spawnSync(python, [generator, arg('--per-locale', '20'), '2026'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (run.status === 0) {
-      return run.stdout.trim().split('\n').slice(1).map((line) => (JSON.parse(line) as { value: string }).value).filter((v) => (v.match(/\d/g) ?? []).length >= 7);
-    }
-  }
-  console.error('Python Faker not found: apt-get install python3-fake-factory');
-  process.exit(2);
+  return pythonFakerPhones(Number(arg('--per-locale', '20')), 2026)
+    .numbers.map((n) => n.value)
+    .filter((v) => (v.match(/\d/g) ?? []).length >= 7);
 }
 
 const found = (text: string, start: number, end: number): boolean => findPhones(text).some((f) => f.start === start && f.end === end);
