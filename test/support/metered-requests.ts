@@ -1,23 +1,15 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { openStorage, type LedgerRow } from '../../src/storage/index.ts';
-
-/** Polls `read` until it gives a value; fails after `timeoutMs`. */
-async function firstValue<T>(read: () => Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('ledger row not written in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from './until.ts';
 
 /** The ledger row of a request in `moat serve`'s folder `dir`, read through a second connection once the writer has flushed it. */
 export async function ledgerRowIn(dir: string, requestId: string): Promise<LedgerRow> {
   const storage = await openStorage({ path: join(dir, 'moat.db') });
   try {
-    return await firstValue(() => storage.ledger.get(requestId));
+    let row: LedgerRow | undefined;
+    await until(async () => (row = await storage.ledger.get(requestId)) !== undefined, `the ledger row of ${requestId}`, 8000);
+    return row!;
   } finally {
     await storage.close();
   }
