@@ -95,6 +95,8 @@ describe('structured detectors', () => {
     '13784133017',
     '00932081967',
     '0030225021',
+    // A shape of Presidio's own generator (scripts/phone-presidio-generator-recall.ts): three digits, a hyphen, seven.
+    '569-4572869',
   ])('finds the written form %s without a cue', (number) => {
     expect(found(`I left the details with ${number} yesterday.`, ['phone'])).toEqual([['phone', number]]);
   });
@@ -138,7 +140,7 @@ describe('structured detectors', () => {
   });
 
   it.each([
-    ['ranges', 'pages 1495-1505, 800-1000 words, 20000-30000 per month'],
+    ['ranges', 'pages 1495-1505, 800-1000 words, 20000-30000 per month, 100-2500000 rows'],
     ['decimals, DOIs and dotted amounts', 'x = 439.799858, doi 10.48550/arXiv, 1946$ 209.644.06, 93,900 12.65'],
     ['a ZIP+4 code', 'Boston, MA 02134-1234'],
     ['years', 'clubs 1976 1976 1976 -- 1998 1999 2001 (1914-1922)'],

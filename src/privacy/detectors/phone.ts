@@ -98,7 +98,9 @@ function twoGroups(first: string, separator: string, second: string): boolean {
   if (separator === ' ') return second.length >= 4 && (second.length >= first.length || first.startsWith('0'));
   if (/^0\d{1,4}$/.test(first)) return second.length >= 5;
   if (separator === '/') return /^[1-9]\d{1,2}$/.test(first) && second.length >= 6;
-  return separator === '-' && /^\d{3,4}$/.test(first) && second.length === 4 && !rangeLike(first, second);
+  if (separator !== '-') return false;
+  if (first.length === 3 && second.length === 7) return !(first.endsWith('0') && second.endsWith('00'));
+  return /^\d{3,4}$/.test(first) && second.length === 4 && !rangeLike(first, second);
 }
 
 /**
