@@ -16,6 +16,8 @@ describe('graceful shutdown', () => {
     const client = new OpenAI({ baseURL: moat.baseURL, apiKey: CLIENT_KEY, maxRetries: 0 });
     const inFlight = client.chat.completions.stream({ ...ask('silent-200'), stream: true }).finalChatCompletion();
     await until(() => moat.upstream.requests.length === 1);
+    // The stream and the scrape itself.
+    expect(await (await fetch(`${moat.origin}/metrics`)).text()).toMatch(/^moat_requests_in_flight 2$/m);
     const shutdown = moat.gateway.shutdown(3000);
     const refused = await fetch(`${moat.origin}/healthz`).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(Error);
@@ -98,5 +100,6 @@ describe('telemetry never carries prompts or keys', () => {
     expect(metrics).toMatch(/moat_time_to_first_token_seconds_count\{provider="fake",model_route="fx-\*"\} 1/);
     expect(metrics).toMatch(/moat_tokens_total\{provider="fake",model_route="fx-\*",kind="input"\} 62/);
     expect(metrics).toMatch(/moat_request_errors_total\{endpoint="chat_completions",code="invalid_api_key"\} 1/);
+    expect(metrics).toMatch(/^moat_requests_in_flight 1$/m); // the scrape alone
   });
 });

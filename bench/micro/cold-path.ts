@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { decodeChatRequest, parseJsonObject, validateChatRequest } from '../../src/dialects/openai-chat/index.ts';
+import { chatRequestSchema } from '../../src/dialects/openai-chat/request-schema.ts';
 import { hashApiKey } from '../../src/keys/hash-api-key.ts';
 import { newRequestId } from '../../src/server/request-id.ts';
 
@@ -42,7 +43,9 @@ const steps: Array<[string, () => unknown]> = [
   ['request id', () => newRequestId()],
   ['sha256 of the key', () => hashApiKey('sk-bench-moat-client-0001')],
   ['JSON.parse of the body', () => parseJsonObject(body)],
-  ['zod validation', () => validateChatRequest(parseJsonObject(body))],
+  // validateChatRequest skips zod for a plain body like this one (decision 0021); the zod column is what it cost before.
+  ['zod schema', () => chatRequestSchema.parse(parseJsonObject(body))],
+  ['validation (plain check)', () => validateChatRequest(parseJsonObject(body))],
   ['canonical decode', () => decodeChatRequest(validateChatRequest(parseJsonObject(body)))],
 ];
 

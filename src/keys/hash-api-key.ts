@@ -1,6 +1,9 @@
 import { hash } from 'node:crypto';
 
-/** sha256 hex of a key: all Moat keeps of client and admin keys, in memory and in the database. */
+/**
+ * sha256 hex of a key: all Moat stores of client and admin keys, and all it keeps in memory beyond the
+ * life of the connection that presented a key (src/pipeline/authenticate.ts).
+ */
 export function hashApiKey(key: string): string {
   return hash('sha256', key, 'hex');
 }

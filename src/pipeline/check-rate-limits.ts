@@ -1,4 +1,4 @@
-import type { RateLimitGrant } from '../ratelimit/index.ts';
+import type { AppliedLimits, RateLimitGrant } from '../ratelimit/index.ts';
 import { rateLimitHeaders } from '../ratelimit/index.ts';
 import type { Call, Target } from './call.ts';
 
@@ -22,16 +22,22 @@ function usedTokens(call: Call): number | null {
  * is a 429 with `Retry-After`. When the response closes (answered, failed or abandoned) the slot is
  * freed and the token reservation settled on actual usage, exactly once.
  */
-export async function checkRateLimits(call: Call, target: Target, countInputTokens: () => Promise<number>, maxOutputTokens: number | undefined): Promise<void> {
+export function checkRateLimits(call: Call, target: Target, countInputTokens: () => Promise<number>, maxOutputTokens: number | undefined): Promise<void> | undefined {
   const config = call.runtime.config.rateLimits;
   const { key } = call;
-  if (config.rules.length === 0 || key === null) return;
+  if (config.rules.length === 0 || key === null) return undefined;
   const limits = call.rateLimiter.limitsFor(config, key, {
     requested: call.requestedModel ?? target.entry.name,
     entryName: target.entry.name,
     served: `${target.provider.name}/${target.upstreamModel}`,
   });
-  if (limits === null) return;
+  // No limit applies: nothing to wait for (undefined), so the request goes on in this turn.
+  if (limits === null) return undefined;
+  return admit(call, limits, countInputTokens, maxOutputTokens);
+}
+
+async function admit(call: Call, limits: AppliedLimits, countInputTokens: () => Promise<number>, maxOutputTokens: number | undefined): Promise<void> {
+  const config = call.runtime.config.rateLimits;
   const tokens = limits.countsTokens ? (await countInputTokens()) + (maxOutputTokens ?? config.defaultMaxOutputTokens) : 0;
 
   // Listen before the admission's await: a client may leave while Redis answers.

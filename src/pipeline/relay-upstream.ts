@@ -72,9 +72,17 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     this.request = request;
     this.settle = settle;
     this.attempt = request.attempt;
-    call.res.once('close', () => this.onClientClose());
-    if (request.stream) {
-      this.keepAlive = setTimeout(() => this.onSilence(), target.provider.timeouts.keepAliveMs);
+  }
+
+  /**
+   * Called once the request is on its way: the client's close listener and the keep-alive timer. No
+   * event can reach either within the tick that dispatched, so they cost nothing before dispatch.
+   */
+  watch(): void {
+    if (this.finished) return;
+    this.call.res.once('close', () => this.onClientClose());
+    if (this.request.stream) {
+      this.keepAlive = setTimeout(() => this.onSilence(), this.target.provider.timeouts.keepAliveMs);
     }
   }
 
@@ -304,6 +312,7 @@ export function relayUpstream(call: Call, target: Target, request: UpstreamReque
       relay.onResponseError(null as unknown as Dispatcher.DispatchController, toMoatError(error));
     }
     // Made now, while the request travels; no answer can have arrived within this tick.
+    relay.watch();
     void relay.sink;
   });
 }

@@ -20,7 +20,10 @@ export async function serveChat(call: Call, request: CanonicalRequest, wire: Rec
   // Only rules and context windows ask for `now`, only limits and budgets for `exact`: often neither.
   const tokens = promptTokens(request);
   const plan = planRoute(call, request, wire, tokens.now);
-  await checkRateLimits(call, plan.candidates[0]!, tokens.exact, request.options.maxOutputTokens);
-  await reserveBudget(call, plan.candidates, tokens.exact, request.options.maxOutputTokens);
+  // Each returns a promise only when a limit or a hard budget applies: most requests wait for neither.
+  const limiting = checkRateLimits(call, plan.candidates[0]!, tokens.exact, request.options.maxOutputTokens);
+  if (limiting) await limiting;
+  const reserving = reserveBudget(call, plan.candidates, tokens.exact, request.options.maxOutputTokens);
+  if (reserving) await reserving;
   await forwardWithFallbacks(call, plan, request, wire, body);
 }

@@ -120,6 +120,7 @@ export class Gateway {
     this.env = options.env ?? process.env;
     this.logger = options.logger ?? createLogger(options.config.log.level);
     this.metrics = options.metrics ?? new GatewayMetrics();
+    this.metrics.countInFlight = () => this.inFlight;
     this.secrets = options.secrets ?? new Map();
     this.runtime = buildRuntime(options.config, this.env, this.secrets);
     this.meter = options.meter ?? null;
@@ -258,7 +259,6 @@ export class Gateway {
     if (call.dialect.name === 'anthropic-messages') res.setHeader('request-id', call.id);
     this.inFlight++;
     this.runtimeUsers.set(call.runtime, (this.runtimeUsers.get(call.runtime) ?? 0) + 1);
-    this.metrics.inFlight.inc();
     res.once('close', () => this.onResponseClosed(call));
 
     if (this.draining) {
@@ -304,7 +304,6 @@ export class Gateway {
       this.runtimeUsers.delete(call.runtime);
       if (this.retiredRuntimes.delete(call.runtime)) this.closeRetired(call.runtime);
     }
-    this.metrics.inFlight.dec();
     if (!call.res.writableFinished) call.outcome.clientClosed = true;
     finalize(call);
     try {

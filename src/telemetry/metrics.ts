@@ -13,6 +13,8 @@ export class GatewayMetrics {
   readonly ttft: Histogram<'provider' | 'model_route'>;
   readonly tokens: Counter<'provider' | 'model_route' | 'kind'>;
   readonly inFlight: Gauge;
+  /** Read when Prometheus scrapes, so a request costs no gauge update: the gateway sets it to its own count. */
+  countInFlight: () => number = () => 0;
   readonly upstreamAttempts: Counter<'upstream' | 'result'>;
   readonly fallbacks: Counter<'route'>;
   readonly breakerState: Gauge<'upstream'>;
@@ -47,7 +49,15 @@ export class GatewayMetrics {
       registers,
     });
     this.tokens = new Counter({ name: 'moat_tokens_total', help: 'Tokens reported by upstream usage, by kind (input, output, reasoning, cached_input).', labelNames: ['provider', 'model_route', 'kind'], registers });
-    this.inFlight = new Gauge({ name: 'moat_requests_in_flight', help: 'Requests being handled now.', registers });
+    const countInFlight = (): number => this.countInFlight();
+    this.inFlight = new Gauge({
+      name: 'moat_requests_in_flight',
+      help: 'Requests being handled now.',
+      registers,
+      collect() {
+        this.set(countInFlight());
+      },
+    });
     // Routing (docs/routing.md): upstream = provider name, route = a configured route or model name.
     this.upstreamAttempts = new Counter({ name: 'moat_upstream_attempts_total', help: 'Upstream attempts, by result: ok, or the failure class (server_error, rate_limited, timeout, connection, capacity, not_found, client_error).', labelNames: ['upstream', 'result'], registers });
     this.fallbacks = new Counter({ name: 'moat_fallbacks_total', help: 'Requests answered by another target than their first (after retries or fallbacks).', labelNames: ['route'], registers });

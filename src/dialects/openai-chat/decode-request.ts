@@ -9,6 +9,7 @@ import type {
   ToolChoice,
 } from '../../canonical/index.ts';
 import { formatParam, MoatError } from '../../errors/index.ts';
+import { isPlainChatRequest } from './plain-request.ts';
 import { chatRequestSchema, embeddingsRequestSchema, type ChatRequestBody, type EmbeddingsRequestBody } from './request-schema.ts';
 
 function toInvalidRequest(error: z.ZodError): MoatError {
@@ -19,6 +20,7 @@ function toInvalidRequest(error: z.ZodError): MoatError {
 }
 
 export function validateChatRequest(wire: unknown): ChatRequestBody {
+  if (isPlainChatRequest(wire)) return wire as ChatRequestBody;
   const result = chatRequestSchema.safeParse(wire);
   if (!result.success) throw toInvalidRequest(result.error);
   return result.data;
