@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenizerPlace, tokenizerThreadReady } from '../src/tokens/index.ts';
@@ -32,6 +33,14 @@ pricing:
 });
 afterAll(() => served.stop());
 
+/** The nice values of this process's threads (Linux: `/proc/self/task/<tid>/stat`, field 19). */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
 describe('the tokenizer, needed only when a client leaves, loads in a thread of its own', () => {
   it('the first client to leave is billed with the approximation; the next ones are counted in the thread', async () => {
     expect(tokenizerPlace()).toBe('none');
@@ -48,5 +57,12 @@ describe('the tokenizer, needed only when a client leaves, loads in a thread of 
     // 28 × 2.50 + 7 × 10 = 140 µUSD.
     expect(second).toMatchObject({ status: 499, inputTokens: 28, outputTokens: 7, usageSource: 'tokenizer', costMicros: 140n });
     expect(tokenizerPlace()).toBe('thread');
+  });
+
+  it.runIf(process.platform === 'linux')('runs at the lowest scheduling priority, so its load does not take turns with the event loop', () => {
+    // The thread was started by the test above; no other thread of this process lowers its priority.
+    expect(tokenizerPlace()).toBe('thread');
+    expect(threadNiceValues().filter((nice) => nice === 19)).toHaveLength(1);
+    expect(threadNiceValues()).toContain(0);
   });
 });
