@@ -9,8 +9,8 @@ import { AS_PLAIN_TEXT, WORKER_READY } from './worker-protocol.ts';
  *
  * The thread first takes the lowest scheduling priority (on Linux a nice value is per thread). Where
  * the gateway has one core, as under the bench's `taskset`, the half second of loading otherwise took
- * turns with the event loop: 20–90 ms stalls and p99 latency of realistic streams at c = 64 up by
- * 40–130 ms for the seconds after the first client left mid-stream (docs/benchmarks.md, fifth session).
+ * turns with the event loop: stalls of up to 90 ms, and p99 latency of realistic streams at c = 64 up
+ * by 30–140 ms in the seconds after the first client left mid-stream (docs/benchmarks.md, fifth session).
  * A caller waiting for a count is blocked, so the thread still gets the core when it is needed.
  */
 try {

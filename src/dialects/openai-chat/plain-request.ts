@@ -33,8 +33,6 @@ const finite: Check = (value) => Number.isFinite(value);
 
 /** The schema's top-level fields other than model and messages; tools and formats go to zod unless null. */
 const OPTION_CHECKS: ReadonlyMap<string, Check> = new Map(Object.entries({
-  model: () => true,
-  messages: () => true,
   stream: nullOr(boolean),
   stream_options: nullOr((value) => isPlainObject(value) && (!('include_usage' in value) || typeof value.include_usage === 'boolean')),
   max_tokens: nullOr(integerIn(1, Number.MAX_SAFE_INTEGER)),
