@@ -188,6 +188,22 @@ describe('fault injection', () => {
     expect(rig.up.b.chatRequests).toBe(1);
   });
 
+  it('a stream cut after its head and before any event, with nothing to fall back to, answers with an error head, not the stream head set for it', async () => {
+    rig = await start('routing: { retry: { maxRetries: 0 } }');
+    rig.up.a.next('reset');
+    const response = await fetch(`${rig.openai.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'a-model', ...ask, stream: true }),
+    });
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(response.headers.get('cache-control')).toBeNull();
+    expect(response.headers.get('x-moat-served-model')).toBeNull();
+    expect(response.headers.get('x-moat-attempts')).toBe('1; a/upstream-a=upstream_unreachable');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('upstream_unreachable');
+  });
+
   it('a stalled upstream times out (headersMs) and the request falls back: no client left hanging', async () => {
     rig = await start(`routing: { retry: { maxRetries: 0 } }\n${SMART}`);
     rig.up.a.next('stall');
