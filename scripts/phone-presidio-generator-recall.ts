@@ -8,6 +8,7 @@
  *
  *   node scripts/phone-presidio-generator-recall.ts [--per-shape 300] [--seed 2026] [--shapes] [--misses] [--all-types]
  */
+import { random } from '../src/eval/privacy/phone-formats.ts';
 import { arg, SampleRecall } from './phone-sample-recall.ts';
 
 /** Shape → the country the generator files it under (its groups US, UK, India, Switzerland, Sweden). */
@@ -23,15 +24,8 @@ const SHAPES: ReadonlyArray<[country: string, shape: string]> = [
 ];
 
 const perShape = Number(arg('--per-shape', '300'));
-let state = Number(arg('--seed', '2026')) >>> 0;
-/** A small seeded generator (mulberry32), so a run can be repeated exactly. */
-function nextDigit(): string {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return String(Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 10));
-}
+const next = random(Number(arg('--seed', '2026')));
+const nextDigit = (): string => String(Math.floor(next() * 10));
 
 const recall = new SampleRecall(process.argv.includes('--all-types'));
 const misses: string[] = [];
