@@ -14,11 +14,7 @@ export interface UpstreamRequest {
   path: string;
   body: Buffer;
   stream: boolean;
-  /**
-   * Makes the sink the answer goes through. It is called once the request is on its way: nothing
-   * reads the answer before it arrives, and a request that finds Moat idle reaches the upstream
-   * sooner without it (docs/benchmarks.md, fourth session).
-   */
+  /** Makes the sink the answer goes through, once the request is on its way (`afterDispatch`). */
   createSink: () => ResponseSink;
   /** Filled in as the attempt goes: status, timings, failure. */
   attempt: AttemptRecord;
@@ -75,10 +71,12 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
   }
 
   /**
-   * Called once the request is on its way: the client's close listener and the keep-alive timer. No
-   * event can reach either within the tick that dispatched, so they cost nothing before dispatch.
+   * Called once the request is on its way: the sink, the client's close listener and the keep-alive
+   * timer. No answer or event can arrive within the tick that dispatched, so none of them is needed
+   * before dispatch, where they cost a request that finds Moat idle (docs/benchmarks.md).
    */
-  watch(): void {
+  afterDispatch(): void {
+    void this.sink;
     if (this.finished) return;
     this.call.res.once('close', () => this.onClientClose());
     if (this.request.stream) {
@@ -311,8 +309,6 @@ export function relayUpstream(call: Call, target: Target, request: UpstreamReque
     } catch (error) {
       relay.onResponseError(null as unknown as Dispatcher.DispatchController, toMoatError(error));
     }
-    // Made now, while the request travels; no answer can have arrived within this tick.
-    relay.watch();
-    void relay.sink;
+    relay.afterDispatch();
   });
 }
