@@ -39,6 +39,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
+import { waitHttp } from '../wait-http.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const env = process.env;
@@ -141,21 +142,6 @@ function portFree(port: number): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), done(false)));
     socket.once('error', () => done(true));
   });
-}
-
-async function waitHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 interface WrkResult {

@@ -12,6 +12,7 @@ import { decodeChatRequest, parseJsonObject, validateChatRequest } from '../../s
 import { chatRequestSchema } from '../../src/dialects/openai-chat/request-schema.ts';
 import { hashApiKey } from '../../src/keys/hash-api-key.ts';
 import { newRequestId } from '../../src/server/request-id.ts';
+import { quantile } from './measure.ts';
 
 const { values } = parseArgs({ options: { gaps: { type: 'string', default: '0,1,5,20,50' }, samples: { type: 'string', default: '60' } } });
 const gaps = values.gaps.split(',').map(Number);
@@ -53,7 +54,6 @@ const steps: Array<[string, () => unknown]> = [
 for (let i = 0; i < 50_000; i++) for (const [, step] of steps) step();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const rows: string[] = [];
 for (const gap of gaps) {
@@ -68,7 +68,7 @@ for (const gap of gaps) {
       times[k]!.push(Number(process.hrtime.bigint() - start) / 1000);
     }
   }
-  rows.push(`| ${gap === 0 ? 'back to back' : `${gap} ms`} | ${times.map((t) => median(t).toFixed(1)).join(' | ')} |`);
+  rows.push(`| ${gap === 0 ? 'back to back' : `${gap} ms`} | ${times.map((t) => quantile(t, 0.5).toFixed(1)).join(' | ')} |`);
 }
 console.log(`node ${process.version}, ${samples} samples per cell, median µs per call (the later steps include the earlier ones)`);
 console.log(`| idle before each call | ${steps.map(([name]) => name).join(' | ')} |`);

@@ -26,3 +26,9 @@ export async function medianMicrosAsync(op: (i: number) => void | Promise<void>,
   }
   return samples.sort((a, b) => a - b)[Math.floor(batches / 2)]!;
 }
+
+/** The `q` quantile of `xs` (0.5: the median), the lower of two middle values; NaN for none. */
+export function quantile(xs: readonly number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(q * (sorted.length - 1))]!;
+}

@@ -23,6 +23,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { waitHttp } from '../wait-http.ts';
+import { quantile } from './measure.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '200' }, gap: { type: 'string', default: '100' }, rounds: { type: 'string', default: '2' } } });
 const REQUESTS = Number(values.requests);
@@ -82,18 +84,6 @@ function pinned(command: string, args: string[], env: NodeJS.ProcessEnv): ChildP
   return spawn(file, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const probe = request({ port, path: '/healthz', method: 'GET' }, (res) => resolve(res.resume() !== null)).on('error', () => resolve(false));
-      probe.end();
-    });
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
 interface Target {
   name: string;
   port: number;
@@ -108,12 +98,12 @@ const moatPort = 18_830;
 children.push(pinned(process.execPath, [...(process.env.MOAT_NODE_ARGS ? process.env.MOAT_NODE_ARGS.split(' ') : []), join(root, 'src/cli/main.ts'), 'serve', '--config', join(root, 'bench/moat.bench.yaml')], {
   MOAT_BENCH_DIR: benchDir, MOAT_BENCH_PORT: String(moatPort), MOCK_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`,
 }));
-await waitForPort(moatPort);
+await waitHttp(`http://127.0.0.1:${moatPort}/healthz`, 30_000);
 targets.push({ name: 'moat', port: moatPort, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench-moat-client-0001' } });
 if (existsSync(join(peers, 'node_modules/undici')) && existsSync(join(harness, 'peers/baseline-proxy.mjs'))) {
   const floorPort = 18_831;
   children.push(pinned(process.execPath, [join(harness, 'peers/baseline-proxy.mjs')], { PORT: String(floorPort), UPSTREAM: `http://127.0.0.1:${upstreamPort}`, BENCH_PEERS_DIR: peers }));
-  await waitForPort(floorPort);
+  await waitHttp(`http://127.0.0.1:${floorPort}/healthz`, 30_000);
   targets.splice(1, 0, { name: 'floor', port: floorPort, path: '/v1/chat/completions', headers: {} });
 } else {
   console.log(`floor left out: no undici in ${peers} (bash ../shared/bench/setup.sh)`);
@@ -159,7 +149,6 @@ function send(target: Target): Promise<Timing> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]!;
 
 try {
   for (const target of targets) for (let i = 0; i < 20; i++) await send(target); // warm the paths and the JIT
