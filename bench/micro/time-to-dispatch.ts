@@ -2,7 +2,8 @@
  * The two parts of time to first token a gateway adds, through Moat, through the floor (../shared/bench's
  * bare proxy) and direct, one stream every `--gap` ms so that each finds the gateway idle, as the
  * harness's TTFT probe does:
- * - dispatch: from the client's write of its request to the upstream's receipt of the head;
+ * - dispatch: from the client's write of its request to the upstream's receipt of the whole body (the
+ *   harness's mock starts its clock there: it reads the model name from the body);
  * - relay: from the upstream's write of its first token to the client's receipt of it.
  * The upstream is a stub in this process (one clock for both ends): it sends its head at once, its
  * first token 20 ms later and the rest 5 ms after that, as the realistic profile does, so the figures
@@ -55,15 +56,15 @@ const LAST = event({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }
 /** The upstream's time to first token, as in the harness's realistic profile. */
 const UPSTREAM_TTFT_MS = 20;
 
-/** When each probe's head reached the upstream, and when the upstream wrote its first token, by the probe's id. */
+/** When each probe's body was complete at the upstream, and when the upstream wrote its first token, by the probe's id. */
 const arrivals = new Map<string, bigint>();
 const firstWrites = new Map<string, bigint>();
 const PROBE_ID = /"user":"probe-(\d+)"/;
 const upstream = createServer((req: IncomingMessage, res: ServerResponse) => {
-  const arrived = process.hrtime.bigint();
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
+    const arrived = process.hrtime.bigint();
     const id = PROBE_ID.exec(Buffer.concat(chunks).toString())?.[1];
     if (id !== undefined) arrivals.set(id, arrived);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -114,7 +115,7 @@ const agents = new Map(targets.map((t) => [t.name, new Agent({ keepAlive: true, 
 let sequence = 0;
 
 interface Timing {
-  /** From the client's write to the upstream's head. */
+  /** From the client's write to the upstream's receipt of the whole body. */
   dispatch: number;
   /** From the upstream's write of its first token to the client's receipt of it. */
   relay: number;
@@ -137,7 +138,7 @@ function send(target: Target): Promise<Timing> {
           arrivals.delete(id);
           firstWrites.delete(id);
           if (res.statusCode !== 200 || arrived === undefined || written === undefined || received === undefined) {
-            reject(new Error(`${target.name}: status ${res.statusCode}, head seen upstream: ${arrived !== undefined}, first token seen: ${received !== undefined}`));
+            reject(new Error(`${target.name}: status ${res.statusCode}, body seen upstream: ${arrived !== undefined}, first token seen: ${received !== undefined}`));
           } else resolve({ dispatch: Number(arrived - sent) / 1e6, relay: Number(received - written) / 1e6 });
         });
       },
@@ -153,7 +154,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 try {
   for (const target of targets) for (let i = 0; i < 20; i++) await send(target); // warm the paths and the JIT
   console.log(`node ${process.version}; ${REQUESTS} streams per target and round, one every ${GAP_MS} ms, targets interleaved; the upstream's first token ${UPSTREAM_TTFT_MS} ms after its head`);
-  console.log('dispatch: ms from the client\'s write to the upstream\'s head; relay: ms from the upstream\'s first-token write to the client; medians (p90)');
+  console.log('dispatch: ms from the client\'s write to the upstream\'s receipt of the body; relay: ms from the upstream\'s first-token write to the client; medians (p90)');
   console.log(`| round | ${targets.map((t) => `${t.name} dispatch | ${t.name} relay`).join(' | ')} | moat − floor, dispatch + relay |`);
   console.log(`|---|${targets.map(() => '---:|---:').join('|')}|---:|`);
   for (let round = 1; round <= ROUNDS; round++) {
