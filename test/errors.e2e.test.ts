@@ -179,3 +179,32 @@ describe('upstream failures map to fitting statuses', () => {
     expect(response.json().error.code).toBe('upstream_idle_timeout');
   });
 });
+
+describe('every response carries its request id, whichever stage wrote the head', () => {
+  it('health, metrics, models, 404, 405, errors, answers and streams', async () => {
+    const auth = { authorization: `Bearer ${CLIENT_KEY}`, 'x-client-request-id': 'trace-7' };
+    const responses = {
+      health: await fetch(`${moat.baseURL.replace(/\/v1$/, '')}/healthz`, { headers: auth }),
+      metrics: await fetch(`${moat.baseURL.replace(/\/v1$/, '')}/metrics`, { headers: auth }),
+      models: await fetch(`${moat.baseURL}/models`, { headers: auth }),
+      notFound: await fetch(`${moat.baseURL}/nope`, { headers: auth }),
+      wrongMethod: await fetch(`${moat.baseURL}/chat/completions`, { headers: auth }),
+      badInput: await fetch(`${moat.baseURL}/chat/completions`, { method: 'POST', headers: auth, body: '{' }),
+      answer: await fetch(`${moat.baseURL}/chat/completions`, { method: 'POST', headers: auth, body: chat('fx-chat-text') }),
+      stream: await fetch(`${moat.baseURL}/chat/completions`, { method: 'POST', headers: auth, body: chat('fx-chat-text', { stream: true }) }),
+    };
+    const ids = new Set<string>();
+    for (const [name, response] of Object.entries(responses)) {
+      await response.arrayBuffer();
+      expect(response.headers.get('x-request-id'), name).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(response.headers.get('x-client-request-id'), name).toBe('trace-7');
+      ids.add(response.headers.get('x-request-id')!);
+    }
+    expect(ids.size).toBe(Object.keys(responses).length);
+    expect(responses.wrongMethod.headers.get('allow')).toBe('POST');
+    // The route stage's header reaches both a buffered answer and a stream's head.
+    expect(responses.answer.headers.get('x-moat-route')).toMatch(/^model:/);
+    expect(responses.stream.headers.get('x-moat-route')).toMatch(/^model:/);
+    expect(responses.stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  });
+});

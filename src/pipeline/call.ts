@@ -126,6 +126,8 @@ export interface Call {
   readonly attempts: AttemptRecord[];
   /** Breakers, latency averages and probe verdicts of every upstream, kept across reloads. */
   readonly health: UpstreamHealth;
+  /** Headers for the response, collected by the stages and written with the head (write-head.ts). */
+  readonly headers: Record<string, string>;
   /** Options Moat dropped or changed; sent as `x-moat-warnings`. */
   readonly warnings: string[];
   /** Rewrite the answer on its way to the client (veil, privacy restore); any filter rules out passthrough. */

@@ -10,6 +10,7 @@ import { readBody } from './read-body.ts';
 import { newAttempt } from './new-attempt.ts';
 import { relayUpstream } from './relay-upstream.ts';
 import { resolveTarget } from './resolve-target.ts';
+import { writeHead } from './write-head.ts';
 
 /** Counting needs no usage reading: the answer is the count. */
 const NO_USAGE = { chunk() {}, end() {}, body() {}, usage: null, sawFirstToken: false };
@@ -41,7 +42,7 @@ export async function handleCountTokens(call: Call): Promise<void> {
   }
   const answer = JSON.stringify({ input_tokens: await estimateInputTokens(request) });
   call.outcome.status = 200;
-  call.res.writeHead(200, {
+  writeHead(call, 200, {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(answer)),
     'x-moat-warnings': keepHere

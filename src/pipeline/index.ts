@@ -8,6 +8,7 @@ export { handleMessages } from './handle-messages.ts';
 export { ANONYMOUS_KEY, authenticate } from './authenticate.ts';
 export { recordOutcome } from './record-outcome.ts';
 export { sendError } from './send-error.ts';
+export { writeHead } from './write-head.ts';
 export { finalize } from './finalize.ts';
 export type { CallerKey, KeyLookup } from './call.ts';
 export { createMeter } from './meter.ts';

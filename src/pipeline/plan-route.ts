@@ -76,6 +76,6 @@ export function planRoute(call: Call, request: CanonicalRequest, wire: Record<st
   };
   call.route = plan;
   call.target = plan.candidates[0]!;
-  call.res.setHeader('x-moat-route', plan.reason);
+  call.headers['x-moat-route'] = plan.reason;
   return plan;
 }

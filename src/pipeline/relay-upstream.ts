@@ -8,6 +8,7 @@ import type { ResponseSink } from './response-sink.ts';
 import { formatUsd } from '../pricing/index.ts';
 import { finalize } from './finalize.ts';
 import { sendError, writeStreamError } from './send-error.ts';
+import { writeHead } from './write-head.ts';
 
 export interface UpstreamRequest {
   /** Endpoint path under the provider's base path, e.g. `/chat/completions`. */
@@ -207,7 +208,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     }
     const headers: Record<string, string> = { 'content-type': answer.contentType, 'content-length': String(Buffer.byteLength(answer.body)) };
     if (this.call.outcome.costMicros !== null) headers['x-moat-cost'] = formatUsd(this.call.outcome.costMicros);
-    this.call.res.writeHead(answer.status, this.responseHeaders(headers));
+    writeHead(this.call, answer.status, this.responseHeaders(headers));
     this.call.res.end(answer.body);
   }
 
@@ -239,7 +240,7 @@ class UpstreamRelay implements Dispatcher.DispatchHandler {
     // Not flushed: the head goes out with the first event in one write, where flushing it alone cost a
     // syscall per stream (~8% of a streamed request's CPU, docs/benchmarks.md). A silent upstream still
     // gets the head to the client with the first keep-alive frame.
-    res.writeHead(200, this.responseHeaders(headers));
+    writeHead(this.call, 200, this.responseHeaders(headers));
   }
 
   /** The upstream has been silent for `keepAliveMs`: show the client the stream is alive. */

@@ -1,6 +1,7 @@
 import type { MoatError } from '../errors/index.ts';
 import type { Call } from './call.ts';
 import { finalize } from './finalize.ts';
+import { writeHead } from './write-head.ts';
 
 /** Answers with the error in the client's dialect; the one way errors leave Moat before headers are sent. */
 export function sendError(call: Call, error: MoatError): void {
@@ -21,7 +22,7 @@ export function sendError(call: Call, error: MoatError): void {
   // Both official SDKs (Stainless-generated) obey this header before their own retry rules.
   if (error.shouldRetry !== null) headers['x-should-retry'] = String(error.shouldRetry);
   if (call.warnings.length > 0) headers['x-moat-warnings'] = call.warnings.join('; ');
-  res.writeHead(error.status, headers);
+  writeHead(call, error.status, headers);
   res.end(body);
 }
 

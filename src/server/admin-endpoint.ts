@@ -1,6 +1,6 @@
 import { handleAdminRequest, type AdminStores } from '../admin/index.ts';
 import type { MasterKeyring } from '../credentials/index.ts';
-import { readBody, type Call } from '../pipeline/index.ts';
+import { readBody, writeHead, type Call } from '../pipeline/index.ts';
 
 /**
  * `/admin/*`: the admin API (src/admin) over HTTP. Admin keys come from the runtime, so a config
@@ -18,7 +18,7 @@ export function createAdminEndpoint(stores: AdminStores, afterWrite: () => void 
     call.outcome.status = response.status;
     // This replica applies its own key changes at once; the others on their next refresh.
     if (call.req.method !== 'GET' && response.status < 300) afterWrite();
-    call.res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) });
+    writeHead(call, response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) });
     call.res.end(response.body);
   };
 }

@@ -219,8 +219,9 @@ export class Gateway {
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     const route = ROUTES.get(path) ?? (path.startsWith('/admin/') && this.admin ? { endpoint: 'admin' as const, methods: this.adminMethods } : undefined);
+    const id = newRequestId();
     const call: Call = {
-      id: newRequestId(),
+      id,
       clientRequestId: clientRequestIdFor(req.headers['x-client-request-id'], req.headers['x-request-id']),
       startedAt: performance.now(),
       endpoint: route?.endpoint ?? 'unknown',
@@ -245,6 +246,7 @@ export class Gateway {
       route: null,
       attempts: [],
       health: this.health,
+      headers: { 'x-request-id': id },
       warnings: [],
       responseFilters: [],
       forceTranslation: false,
@@ -253,10 +255,9 @@ export class Gateway {
       requiredTierReason: null,
       outcome: { status: 0, errorCode: null, usage: null, ttftMs: null, clientClosed: false, costMicros: null },
     };
-    res.setHeader('x-request-id', call.id);
-    if (call.clientRequestId !== null) res.setHeader('x-client-request-id', call.clientRequestId);
+    if (call.clientRequestId !== null) call.headers['x-client-request-id'] = call.clientRequestId;
     // Anthropic's SDKs read the id from `request-id`.
-    if (call.dialect.name === 'anthropic-messages') res.setHeader('request-id', call.id);
+    if (call.dialect.name === 'anthropic-messages') call.headers['request-id'] = call.id;
     this.inFlight++;
     this.runtimeUsers.set(call.runtime, (this.runtimeUsers.get(call.runtime) ?? 0) + 1);
     res.once('close', () => this.onResponseClosed(call));
@@ -274,7 +275,7 @@ export class Gateway {
     }
     const handler = route.methods[req.method ?? ''];
     if (!handler) {
-      res.setHeader('allow', Object.keys(route.methods).join(', '));
+      call.headers.allow = Object.keys(route.methods).join(', ');
       sendError(call, new MoatError('method_not_allowed', `${req.method ?? ''} is not allowed on ${path}.`));
       return;
     }

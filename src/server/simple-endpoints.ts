@@ -1,11 +1,11 @@
 import { encodeAnthropicModelList } from '../dialects/anthropic-messages/index.ts';
 import type { Call } from '../pipeline/index.ts';
-import { authenticate } from '../pipeline/index.ts';
+import { authenticate, writeHead } from '../pipeline/index.ts';
 
 function sendJson(call: Call, status: number, value: unknown): void {
   const body = typeof value === 'string' ? value : JSON.stringify(value);
   call.outcome.status = status;
-  call.res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+  writeHead(call, status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
   call.res.end(body);
 }
 
@@ -44,6 +44,6 @@ export function handleReady(call: Call, draining: boolean): void {
 export async function handleMetrics(call: Call): Promise<void> {
   const text = await call.metrics.registry.metrics();
   call.outcome.status = 200;
-  call.res.writeHead(200, { 'content-type': call.metrics.registry.contentType, 'content-length': String(Buffer.byteLength(text)) });
+  writeHead(call, 200, { 'content-type': call.metrics.registry.contentType, 'content-length': String(Buffer.byteLength(text)) });
   call.res.end(text);
 }
