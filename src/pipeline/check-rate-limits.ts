@@ -48,14 +48,11 @@ async function admit(call: Call, limits: AppliedLimits, countInputTokens: () => 
     grant?.finish(usedTokens(call));
   });
   const admission = await call.rateLimiter.admit(limits, tokens, call.id, config.redis.onOutage);
-  const { res } = call;
-  if (!res.headersSent) {
-    for (const [name, value] of rateLimitHeaders(admission.view, call.dialect.name === 'anthropic-messages', Date.now())) call.headers[name] = value;
-  }
+  for (const [name, value] of rateLimitHeaders(admission.view, call.dialect.name === 'anthropic-messages', Date.now())) call.headers[name] = value;
   if (!admission.allowed) {
     const { refusal } = admission;
     call.metrics.rateLimited.inc({ kind: refusal.check.kind });
-    if (refusal.retryAfterMs !== null && !res.headersSent) call.headers['retry-after-ms'] = String(refusal.retryAfterMs);
+    if (refusal.retryAfterMs !== null) call.headers['retry-after-ms'] = String(refusal.retryAfterMs);
     throw refusal.error;
   }
   grant = admission.grant;

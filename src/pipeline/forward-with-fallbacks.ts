@@ -43,7 +43,7 @@ async function attemptOnce(call: Call, target: Target, request: CanonicalRequest
     }
   }
   recordAttempt(call, attempt);
-  if (failure !== null && !call.res.headersSent) call.headers['x-moat-attempts'] = attemptsHeader(call.attempts);
+  if (failure !== null) call.headers['x-moat-attempts'] = attemptsHeader(call.attempts);
   return failure;
 }
 
