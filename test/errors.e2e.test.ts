@@ -184,8 +184,8 @@ describe('every response carries its request id, whichever stage wrote the head'
   it('health, metrics, models, 404, 405, errors, answers and streams', async () => {
     const auth = { authorization: `Bearer ${CLIENT_KEY}`, 'x-client-request-id': 'trace-7' };
     const responses = {
-      health: await fetch(`${moat.baseURL.replace(/\/v1$/, '')}/healthz`, { headers: auth }),
-      metrics: await fetch(`${moat.baseURL.replace(/\/v1$/, '')}/metrics`, { headers: auth }),
+      health: await fetch(`${moat.origin}/healthz`, { headers: auth }),
+      metrics: await fetch(`${moat.origin}/metrics`, { headers: auth }),
       models: await fetch(`${moat.baseURL}/models`, { headers: auth }),
       notFound: await fetch(`${moat.baseURL}/nope`, { headers: auth }),
       wrongMethod: await fetch(`${moat.baseURL}/chat/completions`, { headers: auth }),
