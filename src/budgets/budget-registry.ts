@@ -1,6 +1,6 @@
 import type { Budget, BudgetStore } from '../storage/index.ts';
 
-const NO_BUDGETS: Budget[] = [];
+const NO_BUDGETS: readonly Budget[] = [];
 
 export interface BudgetRegistryOptions {
   /** How often `start()` reloads every budget; the bound on how long a new limit takes. Default 2000. */
@@ -27,7 +27,7 @@ export class BudgetRegistry {
   }
 
   /** The budgets of this key and of its tenant. */
-  forCaller(keyId: string, tenantId: string): Budget[] {
+  forCaller(keyId: string, tenantId: string): readonly Budget[] {
     // Most gateways have no budget at all: no scope strings to build for each request.
     if (this.#byScope.size === 0) return NO_BUDGETS;
     const forKey = this.#byScope.get(`key:${keyId}`);
